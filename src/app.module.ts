@@ -1,0 +1,39 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AccountsModule } from './accounts/accounts.module';
+import { BotsModule } from './bots/bots.module';
+import { AccessModule } from './common/auth/access.module';
+import { Authenticator } from './common/auth/authenticator';
+import { ClockModule } from './common/clock/clock.module';
+import { InputValidationPipe } from './common/errors/input-validation.pipe';
+import { graphqlOptions } from './common/graphql/graphql.options';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseConnectionModule, DatabaseModule } from './database/database.module';
+
+/** The whole service: configuration, database, GraphQL, access, and the domain modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClockModule,
+        DatabaseConnectionModule,
+        DatabaseModule,
+        AccessModule.forRoot(BotsModule),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [AppConfig, Authenticator],
+          useFactory: graphqlOptions,
+        }),
+        AccountsModule,
+        BotsModule,
+      ],
+      providers: [{ provide: APP_PIPE, useClass: InputValidationPipe }],
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+
+@Entity('bots')
+@Unique('bots_widget_key_key', ['widgetKey'])
+@Unique('bots_engine_key_hash_key', ['engineKeyHash'])
+export class BotEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'bots_pkey' })
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** Canonical IANA name of the support team's calendar zone. */
+  @Column({ type: 'text' })
+  timeZone: string;
+
+  /** Public: a chat widget presents it to open end-user sessions. */
+  @Column({ type: 'text' })
+  widgetKey: string;
+
+  /** SHA-256 (hex) of the current bot engine key; the key itself is shown once and never stored. */
+  @Column({ type: 'text', nullable: true })
+  engineKeyHash: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  engineKeyRotatedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

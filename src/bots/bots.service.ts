@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { AccountEntity } from '../accounts/account.entity';
+import { AccountsService } from '../accounts/accounts.service';
+import { BOT_ENGINE_KEY_PREFIX } from '../common/auth/authenticator';
+import { BotAccessDirectory } from '../common/auth/bot-access.directory';
+import { BotRole } from '../common/auth/bot-role';
+import { Clock } from '../common/clock/clock';
+import { AppError } from '../common/errors/app-error';
+import { isUniqueViolation } from '../common/errors/database-errors';
+import { canonicalTimeZone } from '../common/validation/time-zone';
+import { isUuid } from '../common/validation/uuid';
+import { BotEntity } from './bot.entity';
+import { BotMemberEntity } from './bot-member.entity';
+import { CreateBotInput, UpdateBotInput } from './dto/bot.inputs';
+
+export interface Membership {
+  bot: BotEntity;
+  role: BotRole;
+}
+
+export interface Member {
+  account: AccountEntity;
+  role: BotRole;
+}
+
+const ROLE_ORDER: Record<BotRole, number> = {
+  [BotRole.ADMINISTRATOR]: 0,
+  [BotRole.SUPPORT_AGENT]: 1,
+};
+
+/** Bots, their members and roles, and their widget and bot engine keys. */
+@Injectable()
+export class BotsService implements BotAccessDirectory {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(BotEntity) private readonly bots: Repository<BotEntity>,
+    @InjectRepository(BotMemberEntity) private readonly members: Repository<BotMemberEntity>,
+    private readonly accounts: AccountsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates a bot; its creator becomes its first ADMINISTRATOR. */
+  async create(accountId: string, input: CreateBotInput): Promise<Membership> {
+    const bot = await this.dataSource.transaction(async (manager) => {
+      const created = await manager.save(
+        manager.create(BotEntity, {
+          name: input.name,
+          timeZone: canonicalTimeZone(input.timeZone) ?? input.timeZone,
+          widgetKey: `wk_${randomBytes(18).toString('base64url')}`,
+          engineKeyHash: null,
+          engineKeyRotatedAt: null,
+        }),
+      );
+      await manager.insert(BotMemberEntity, {
+        botId: created.id,
+        accountId,
+        role: BotRole.ADMINISTRATOR,
+      });
+      return created;
+    });
+    return { bot, role: BotRole.ADMINISTRATOR };
+  }
+
+  async update(botId: string, input: UpdateBotInput): Promise<BotEntity> {
+    const changes: Partial<BotEntity> = {};
+    if (input.name !== undefined) {
+      changes.name = input.name;
+    }
+    if (input.timeZone !== undefined) {
+      changes.timeZone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
+    }
+    if (Object.keys(changes).length > 0) {
+      await this.bots.update({ id: botId }, changes);
+    }
+    return this.get(botId);
+  }
+
+  async get(botId: string): Promise<BotEntity> {
+    const bot = await this.bots.findOneBy({ id: botId });
+    if (!bot) {
+      throw AppError.notFound('Bot');
+    }
+    return bot;
+  }
+
+  /** The bots an account is a member of, oldest first, with its role on each. */
+  async listFor(accountId: string): Promise<Membership[]> {
+    const rows = await this.members.find({
+      where: { accountId },
+      relations: { bot: true },
+      order: { bot: { createdAt: 'ASC' } },
+    });
+    return rows.map((row) => ({ bot: row.bot as BotEntity, role: row.role }));
+  }
+
+  /** Members of several bots in two queries, administrators first, then by joining time. */
+  async membersOf(botIds: readonly string[]): Promise<Member[][]> {
+    const rows = await this.members.find({
+      where: { botId: In([...botIds]) },
+      order: { createdAt: 'ASC' },
+    });
+    const accounts = new Map(
+      (await this.accounts.findByIds([...new Set(rows.map((r) => r.accountId))])).map((a) => [a.id, a]),
+    );
+    return botIds.map((botId) =>
+      rows
+        .filter((row) => row.botId === botId)
+        .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+        .map((row) => ({ account: accounts.get(row.accountId) as AccountEntity, role: row.role })),
+    );
+  }
+
+  async addMember(botId: string, email: string, role: BotRole): Promise<Member> {
+    const account = await this.accounts.findByEmail(email);
+    if (!account) {
+      throw new AppError(AppError.notFound('Account').code, 'No account has this email', {
+        field: 'email',
+      });
+    }
+    try {
+      await this.members.insert({ botId, accountId: account.id, role });
+    } catch (error) {
+      if (isUniqueViolation(error, 'bot_members_pkey')) {
+        throw AppError.conflict('This account is already a member of the bot', { field: 'email' });
+      }
+      throw error;
+    }
+    return { account, role };
+  }
+
+  /** Changes a member's role; demoting the last ADMINISTRATOR is refused (CONFLICT). */
+  async changeRole(botId: string, accountId: string, role: BotRole): Promise<Member> {
+    await this.withAdministratorsLocked(botId, async (manager) => {
+      const member = await this.memberIn(manager, botId, accountId);
+      if (member.role === BotRole.ADMINISTRATOR && role !== BotRole.ADMINISTRATOR) {
+        await this.assertAnotherAdministrator(manager, botId);
+      }
+      await manager.update(BotMemberEntity, { botId, accountId }, { role });
+    });
+    const [account] = await this.accounts.findByIds([accountId]);
+    return { account, role };
+  }
+
+  /** Removes a member; removing the last ADMINISTRATOR is refused (CONFLICT). */
+  async removeMember(botId: string, accountId: string): Promise<void> {
+    await this.withAdministratorsLocked(botId, async (manager) => {
+      const member = await this.memberIn(manager, botId, accountId);
+      if (member.role === BotRole.ADMINISTRATOR) {
+        await this.assertAnotherAdministrator(manager, botId);
+      }
+      await manager.delete(BotMemberEntity, { botId, accountId });
+    });
+  }
+
+  /**
+   * Issues a new bot engine key and revokes the previous one. Only a SHA-256 of the key is
+   * stored: a 256-bit random secret needs no slow hash, and lookups stay one indexed query.
+   */
+  async rotateEngineKey(botId: string): Promise<string> {
+    const key = `${BOT_ENGINE_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    await this.bots.update(
+      { id: botId },
+      { engineKeyHash: hashEngineKey(key), engineKeyRotatedAt: this.clock.now() },
+    );
+    return key;
+  }
+
+  async roleOf(botId: string, accountId: string): Promise<BotRole | null> {
+    const member = await this.members.findOne({
+      select: { role: true },
+      where: { botId, accountId },
+    });
+    return member?.role ?? null;
+  }
+
+  async botOfEngineKey(key: string): Promise<string | null> {
+    const bot = await this.bots.findOne({
+      select: { id: true },
+      where: { engineKeyHash: hashEngineKey(key) },
+    });
+    return bot?.id ?? null;
+  }
+
+  /**
+   * Runs `work` with the bot row locked, so that two concurrent demotions or removals cannot
+   * both see "another administrator remains" and leave the bot with none.
+   */
+  private async withAdministratorsLocked(
+    botId: string,
+    work: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder(BotEntity, 'bot')
+        .select('bot.id')
+        .where('bot.id = :botId', { botId })
+        .setLock('pessimistic_write')
+        .getOne();
+      await work(manager);
+    });
+  }
+
+  private async memberIn(manager: EntityManager, botId: string, accountId: string): Promise<BotMemberEntity> {
+    const member = isUuid(accountId)
+      ? await manager.findOneBy(BotMemberEntity, { botId, accountId })
+      : null;
+    if (!member) {
+      throw new AppError(AppError.notFound('Member').code, 'This account is not a member of the bot', {
+        field: 'accountId',
+      });
+    }
+    return member;
+  }
+
+  private async assertAnotherAdministrator(manager: EntityManager, botId: string): Promise<void> {
+    const administrators = await manager.countBy(BotMemberEntity, {
+      botId,
+      role: BotRole.ADMINISTRATOR,
+    });
+    if (administrators <= 1) {
+      throw AppError.conflict('A bot keeps at least one ADMINISTRATOR');
+    }
+  }
+}
+
+function hashEngineKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}

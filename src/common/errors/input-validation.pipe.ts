@@ -1,0 +1,50 @@
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, getMetadataStorage, validate } from 'class-validator';
+import { AppError } from './app-error';
+
+/**
+ * Validates every GraphQL argument whose type carries class-validator rules. A failure is
+ * BAD_USER_INPUT with `extensions.field` = the input path ("input.timeZone", "slots.1.endTime")
+ * of the first bad field, and `extensions.fields` listing all of them. Values are returned
+ * transformed (e.g. trimmed) as declared on the input class.
+ */
+@Injectable()
+export class InputValidationPipe implements PipeTransform {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = metadata.metatype;
+    if (!type || value === null || value === undefined || !hasRules(type)) {
+      return value;
+    }
+    const prefix = metadata.data ?? metadata.type;
+    const items = Array.isArray(value) ? value : [value];
+    const instances = items.map((item) => plainToInstance(type, item) as object);
+    const failures: { field: string; message: string }[] = [];
+    for (const [index, instance] of instances.entries()) {
+      const path = Array.isArray(value) ? `${prefix}.${index}` : prefix;
+      const errors = await validate(instance, { forbidUnknownValues: true, validationError: { target: false } });
+      failures.push(...flatten(errors, path));
+    }
+    if (failures.length > 0) {
+      throw AppError.badInput(failures[0].field, failures[0].message, {
+        fields: failures.map((f) => f.field),
+      });
+    }
+    return Array.isArray(value) ? instances : instances[0];
+  }
+}
+
+function hasRules(type: unknown): type is new () => object {
+  return (
+    typeof type === 'function' &&
+    getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0
+  );
+}
+
+function flatten(errors: ValidationError[], prefix: string): { field: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const field = `${prefix}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return own.length > 0 ? own.slice(0, 1) : flatten(error.children ?? [], field);
+  });
+}

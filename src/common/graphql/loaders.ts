@@ -1,0 +1,19 @@
+import DataLoader from 'dataloader';
+import { GraphQLContext } from './graphql-context';
+
+/**
+ * A DataLoader cached on the operation's context under `name`, so that a field resolved for
+ * many parents (Bot.members over `bots`) costs one batched query per operation, not one each.
+ */
+export function loaderFor<K, V>(
+  ctx: GraphQLContext,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<V[]>,
+): DataLoader<K, V> {
+  let loader = ctx.loaders.get(name) as DataLoader<K, V> | undefined;
+  if (!loader) {
+    loader = new DataLoader<K, V>(batch);
+    ctx.loaders.set(name, loader);
+  }
+  return loader;
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
+
+async function bootstrap(): Promise<void> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, warnings } = loaded;
+  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const logger = new Logger('Switchboard');
+  warnings.forEach((warning) => logger.warn(warning.message));
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: enabledLogLevels(config.logLevel),
+  });
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  logger.log(`GraphQL on ${config.publicUrl}/graphql (HTTP and graphql-ws), ${config.nodeEnv} mode`);
+}
+
+void bootstrap();
