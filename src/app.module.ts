@@ -1,12 +1,13 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from './accounts/accounts.module';
 import { BotsModule } from './bots/bots.module';
 import { AccessModule } from './common/auth/access.module';
 import { Authenticator } from './common/auth/authenticator';
 import { ClockModule } from './common/clock/clock.module';
+import { GraphQLExceptionFilter } from './common/errors/graphql-exception.filter';
 import { InputValidationPipe } from './common/errors/input-validation.pipe';
 import { graphqlOptions } from './common/graphql/graphql.options';
 import { AppConfig } from './config/app-config';
@@ -33,7 +34,10 @@ export class AppModule {
         AccountsModule,
         BotsModule,
       ],
-      providers: [{ provide: APP_PIPE, useClass: InputValidationPipe }],
+      providers: [
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
+      ],
     };
   }
 }

@@ -5,17 +5,6 @@ import { isUniqueViolation } from './database-errors';
 
 const logger = new Logger('GraphQL');
 
-/** Codes graphql-js and Apollo raise before any resolver runs: all are the client's input. */
-const REQUEST_INPUT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
-
 function originalOf(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError) {
@@ -41,18 +30,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isUniqueViolation(original)) {
     return { ...base, message: 'This conflicts with existing data', extensions: { code: ErrorCode.CONFLICT } };
   }
-  const code = formatted.extensions?.code;
-  if (original === error || original === undefined) {
-    // A GraphQLError raised by graphql-js or Apollo itself (parse, validation, variables).
-    if (typeof code === 'string' && REQUEST_INPUT_CODES.has(code)) {
+  if (original instanceof GraphQLError || original === undefined) {
+    // Raised by graphql-js or Apollo itself. Without a path it concerns the request (parse,
+    // validation, variable coercion): the client's input. With a path it is an execution
+    // failure such as a null in a non-null field: the service's fault, masked below.
+    const code = formatted.extensions?.code;
+    if (!formatted.path) {
       return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
     if (typeof code === 'string' && code in ErrorCode) {
       return { ...base, message: formatted.message, extensions: { code } };
-    }
-    if (error instanceof GraphQLError && !error.path) {
-      // Request-level errors without a code (e.g. an unknown operation name).
-      return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
   }
   logger.error(
