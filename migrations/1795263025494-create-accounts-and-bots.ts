@@ -29,7 +29,9 @@ export class CreateAccountsAndBots1795263025494 implements MigrationInterface {
         CONSTRAINT "bots_widget_key_key" UNIQUE ("widget_key"),
         CONSTRAINT "bots_engine_key_hash_key" UNIQUE ("engine_key_hash")
       )`);
-    await queryRunner.query(`CREATE TYPE "public"."bot_role" AS ENUM ('ADMINISTRATOR', 'SUPPORT_AGENT')`);
+    await queryRunner.query(
+      `CREATE TYPE "public"."bot_role" AS ENUM ('ADMINISTRATOR', 'SUPPORT_AGENT')`,
+    );
     await queryRunner.query(`
       CREATE TABLE "bot_members" (
         "bot_id" uuid NOT NULL,
@@ -43,7 +45,9 @@ export class CreateAccountsAndBots1795263025494 implements MigrationInterface {
           REFERENCES "accounts" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
       )`);
     // "The bots of an account" (the `bots` query); bot-first lookups use the primary key.
-    await queryRunner.query(`CREATE INDEX "bot_members_account_id_idx" ON "bot_members" ("account_id")`);
+    await queryRunner.query(
+      `CREATE INDEX "bot_members_account_id_idx" ON "bot_members" ("account_id")`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -20,9 +20,17 @@ describe('accounts', () => {
   it('registers, logs in and answers me with the account', async () => {
     const email = uniqueEmail();
     const registered = await app.ok(REGISTER, {
-      input: { email: `  ${email.toUpperCase()} `, name: '  Grace Hopper ', password: 'a long enough password' },
+      input: {
+        email: `  ${email.toUpperCase()} `,
+        name: '  Grace Hopper ',
+        password: 'a long enough password',
+      },
     });
-    expect(registered.register.account).toEqual({ id: expect.any(String), email, name: 'Grace Hopper' });
+    expect(registered.register.account).toEqual({
+      id: expect.any(String),
+      email,
+      name: 'Grace Hopper',
+    });
 
     const loggedIn = await app.ok(LOGIN, { email, password: 'a long enough password' });
     expect(loggedIn.login.account.id).toBe(registered.register.account.id);
@@ -32,16 +40,27 @@ describe('accounts', () => {
   });
 
   it.each([
-    ['a malformed email', { email: 'not-an-email', name: 'N', password: 'password1' }, 'input.email'],
-    ['a password shorter than 8', { email: uniqueEmail(), name: 'N', password: 'short' }, 'input.password'],
+    [
+      'a malformed email',
+      { email: 'not-an-email', name: 'N', password: 'password1' },
+      'input.email',
+    ],
+    [
+      'a password shorter than 8',
+      { email: uniqueEmail(), name: 'N', password: 'short' },
+      'input.password',
+    ],
     ['an empty name', { email: uniqueEmail(), name: '   ', password: 'password1' }, 'input.name'],
-  ])('refuses %s with BAD_USER_INPUT naming the field, and creates nothing', async (_, input, field) => {
-    const result = await app.request(REGISTER, { input });
-    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors?.[0].extensions.field).toBe(field);
-    const login = await app.request(LOGIN, { email: input.email, password: input.password });
-    expect(codes(login)).toEqual(['UNAUTHENTICATED']);
-  });
+  ])(
+    'refuses %s with BAD_USER_INPUT naming the field, and creates nothing',
+    async (_, input, field) => {
+      const result = await app.request(REGISTER, { input });
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors?.[0].extensions.field).toBe(field);
+      const login = await app.request(LOGIN, { email: input.email, password: input.password });
+      expect(codes(login)).toEqual(['UNAUTHENTICATED']);
+    },
+  );
 
   it('refuses a duplicate email with CONFLICT, whatever its case', async () => {
     const account = await registerAccount(app);
@@ -81,7 +100,10 @@ describe('accounts', () => {
       const { token } = await registerAccount(app);
       const [header, payload] = token.split('.');
       const forgedPayload = Buffer.from(
-        JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: '00000000-0000-0000-0000-000000000000' }),
+        JSON.stringify({
+          ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+          sub: '00000000-0000-0000-0000-000000000000',
+        }),
       ).toString('base64url');
       const forged = `${header}.${forgedPayload}.${token.split('.')[2]}`;
       expect(codes(await app.request(ME, {}, forged))).toEqual(['UNAUTHENTICATED']);

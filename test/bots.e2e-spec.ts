@@ -53,14 +53,25 @@ describe('bots and roles', () => {
       [bot.id, 'SUPPORT_AGENT'],
       [other.id, 'ADMINISTRATOR'],
     ]);
-    expect(bots[0].members.map((m: { account: { id: string } }) => m.account.id)).toEqual([admin.id, agent.id]);
+    expect(bots[0].members.map((m: { account: { id: string } }) => m.account.id)).toEqual([
+      admin.id,
+      agent.id,
+    ]);
   });
 
   it('lets an ADMINISTRATOR rename a bot and change its time zone', async () => {
     const { bot, admin } = await botWithTeam(app);
-    const { updateBot } = await app.ok(UPDATE, { id: bot.id, input: { name: 'Renamed', timeZone: 'Asia/Kolkata' } }, admin.token);
+    const { updateBot } = await app.ok(
+      UPDATE,
+      { id: bot.id, input: { name: 'Renamed', timeZone: 'Asia/Kolkata' } },
+      admin.token,
+    );
     expect(updateBot).toEqual({ id: bot.id, name: 'Renamed', timeZone: 'Asia/Kolkata' });
-    const { updateBot: partial } = await app.ok(UPDATE, { id: bot.id, input: { name: 'Only name' } }, admin.token);
+    const { updateBot: partial } = await app.ok(
+      UPDATE,
+      { id: bot.id, input: { name: 'Only name' } },
+      admin.token,
+    );
     expect(partial.timeZone).toBe('Asia/Kolkata');
   });
 
@@ -80,7 +91,11 @@ describe('bots and roles', () => {
 
     it('updateBot refuses an invalid time zone and keeps the old one', async () => {
       const { bot, admin } = await botWithTeam(app);
-      const result = await app.request(UPDATE, { id: bot.id, input: { timeZone: 'Europe/Nowhere' } }, admin.token);
+      const result = await app.request(
+        UPDATE,
+        { id: bot.id, input: { timeZone: 'Europe/Nowhere' } },
+        admin.token,
+      );
       expect(codes(result)).toEqual(['BAD_USER_INPUT']);
       expect(result.errors?.[0].extensions.field).toBe('input.timeZone');
       expect((await app.ok(BOT, { id: bot.id }, admin.token)).bot.timeZone).toBe('Europe/Paris');
@@ -99,7 +114,11 @@ describe('bots and roles', () => {
       const attempts = [
         app.request(UPDATE, { id: bot.id, input: { name: 'Hijacked' } }, agent.token),
         app.request(ADD, { botId: bot.id, email: agent.email, role: 'ADMINISTRATOR' }, agent.token),
-        app.request(CHANGE, { botId: bot.id, accountId: agent.id, role: 'ADMINISTRATOR' }, agent.token),
+        app.request(
+          CHANGE,
+          { botId: bot.id, accountId: agent.id, role: 'ADMINISTRATOR' },
+          agent.token,
+        ),
         app.request(REMOVE, { botId: bot.id, accountId: admin.id }, agent.token),
         app.request(ROTATE, { botId: bot.id }, agent.token),
       ];
@@ -109,33 +128,54 @@ describe('bots and roles', () => {
       const { bot: unchanged } = await app.ok(BOT, { id: bot.id }, admin.token);
       expect(unchanged.name).toBe('Help Desk');
       expect(unchanged.botEngineKeyRotatedAt).toBeNull();
-      expect(unchanged.members.map((m: { role: string }) => m.role)).toEqual(['ADMINISTRATOR', 'SUPPORT_AGENT']);
+      expect(unchanged.members.map((m: { role: string }) => m.role)).toEqual([
+        'ADMINISTRATOR',
+        'SUPPORT_AGENT',
+      ]);
     });
 
     it('refuses an unknown email in addBotMember with NOT_FOUND', async () => {
       const { bot, admin } = await botWithTeam(app);
-      const result = await app.request(ADD, { botId: bot.id, email: 'nobody@example.test', role: 'SUPPORT_AGENT' }, admin.token);
+      const result = await app.request(
+        ADD,
+        { botId: bot.id, email: 'nobody@example.test', role: 'SUPPORT_AGENT' },
+        admin.token,
+      );
       expect(codes(result)).toEqual(['NOT_FOUND']);
       expect((await app.ok(BOT, { id: bot.id }, admin.token)).bot.members).toHaveLength(2);
     });
 
     it('refuses adding an existing member again with CONFLICT', async () => {
       const { bot, admin, agent } = await botWithTeam(app);
-      const result = await app.request(ADD, { botId: bot.id, email: agent.email, role: 'ADMINISTRATOR' }, admin.token);
+      const result = await app.request(
+        ADD,
+        { botId: bot.id, email: agent.email, role: 'ADMINISTRATOR' },
+        admin.token,
+      );
       expect(codes(result)).toEqual(['CONFLICT']);
       const { bot: read } = await app.ok(BOT, { id: bot.id }, admin.token);
-      expect(read.members.find((m: { account: { id: string } }) => m.account.id === agent.id).role).toBe('SUPPORT_AGENT');
+      expect(
+        read.members.find((m: { account: { id: string } }) => m.account.id === agent.id).role,
+      ).toBe('SUPPORT_AGENT');
     });
 
     it('refuses an unknown role value', async () => {
       const { bot, admin, outsider } = await botWithTeam(app);
-      const result = await app.request(ADD, { botId: bot.id, email: outsider.email, role: 'OWNER' }, admin.token);
+      const result = await app.request(
+        ADD,
+        { botId: bot.id, email: outsider.email, role: 'OWNER' },
+        admin.token,
+      );
       expect(codes(result)).toEqual(['BAD_USER_INPUT']);
     });
 
     it('refuses changing the role of a non-member with NOT_FOUND', async () => {
       const { bot, admin, outsider } = await botWithTeam(app);
-      const result = await app.request(CHANGE, { botId: bot.id, accountId: outsider.id, role: 'SUPPORT_AGENT' }, admin.token);
+      const result = await app.request(
+        CHANGE,
+        { botId: bot.id, accountId: outsider.id, role: 'SUPPORT_AGENT' },
+        admin.token,
+      );
       expect(codes(result)).toEqual(['NOT_FOUND']);
     });
   });
@@ -143,15 +183,30 @@ describe('bots and roles', () => {
   describe('members and roles', () => {
     it('adds, promotes, demotes and removes members', async () => {
       const { bot, admin, agent, outsider } = await botWithTeam(app);
-      const added = await app.ok(ADD, { botId: bot.id, email: outsider.email.toUpperCase(), role: 'SUPPORT_AGENT' }, admin.token);
-      expect(added.addBotMember).toEqual({ role: 'SUPPORT_AGENT', account: { id: outsider.id, email: outsider.email } });
+      const added = await app.ok(
+        ADD,
+        { botId: bot.id, email: outsider.email.toUpperCase(), role: 'SUPPORT_AGENT' },
+        admin.token,
+      );
+      expect(added.addBotMember).toEqual({
+        role: 'SUPPORT_AGENT',
+        account: { id: outsider.id, email: outsider.email },
+      });
       // The new member sees the bot at once.
       expect((await app.ok(BOT, { id: bot.id }, outsider.token)).bot.myRole).toBe('SUPPORT_AGENT');
 
-      await app.ok(CHANGE, { botId: bot.id, accountId: agent.id, role: 'ADMINISTRATOR' }, admin.token);
+      await app.ok(
+        CHANGE,
+        { botId: bot.id, accountId: agent.id, role: 'ADMINISTRATOR' },
+        admin.token,
+      );
       expect((await app.ok(BOT, { id: bot.id }, agent.token)).bot.myRole).toBe('ADMINISTRATOR');
       // With two administrators, the first may step down.
-      await app.ok(CHANGE, { botId: bot.id, accountId: admin.id, role: 'SUPPORT_AGENT' }, agent.token);
+      await app.ok(
+        CHANGE,
+        { botId: bot.id, accountId: admin.id, role: 'SUPPORT_AGENT' },
+        agent.token,
+      );
       expect((await app.ok(BOT, { id: bot.id }, admin.token)).bot.myRole).toBe('SUPPORT_AGENT');
 
       const removed = await app.ok(REMOVE, { botId: bot.id, accountId: outsider.id }, agent.token);
@@ -161,7 +216,11 @@ describe('bots and roles', () => {
 
     it('refuses demoting or removing the last ADMINISTRATOR with CONFLICT', async () => {
       const { bot, admin } = await botWithTeam(app);
-      const demote = await app.request(CHANGE, { botId: bot.id, accountId: admin.id, role: 'SUPPORT_AGENT' }, admin.token);
+      const demote = await app.request(
+        CHANGE,
+        { botId: bot.id, accountId: admin.id, role: 'SUPPORT_AGENT' },
+        admin.token,
+      );
       const remove = await app.request(REMOVE, { botId: bot.id, accountId: admin.id }, admin.token);
       expect(codes(demote)).toEqual(['CONFLICT']);
       expect(codes(remove)).toEqual(['CONFLICT']);
@@ -171,16 +230,26 @@ describe('bots and roles', () => {
     it('keeps one ADMINISTRATOR when two step down at the same time', async () => {
       for (let round = 0; round < 5; round += 1) {
         const { bot, admin, agent } = await botWithTeam(app);
-        await app.ok(CHANGE, { botId: bot.id, accountId: agent.id, role: 'ADMINISTRATOR' }, admin.token);
+        await app.ok(
+          CHANGE,
+          { botId: bot.id, accountId: agent.id, role: 'ADMINISTRATOR' },
+          admin.token,
+        );
         const results = await Promise.all([
-          app.request(CHANGE, { botId: bot.id, accountId: admin.id, role: 'SUPPORT_AGENT' }, admin.token),
+          app.request(
+            CHANGE,
+            { botId: bot.id, accountId: admin.id, role: 'SUPPORT_AGENT' },
+            admin.token,
+          ),
           app.request(REMOVE, { botId: bot.id, accountId: agent.id }, agent.token),
         ]);
         expect(results.map(codes).flat()).toEqual(['CONFLICT']);
-        const { bot: read } = await app.ok(BOT, { id: bot.id }, admin.token).catch(() =>
-          app.ok(BOT, { id: bot.id }, agent.token),
-        );
-        expect(read.members.filter((m: { role: string }) => m.role === 'ADMINISTRATOR')).toHaveLength(1);
+        const { bot: read } = await app
+          .ok(BOT, { id: bot.id }, admin.token)
+          .catch(() => app.ok(BOT, { id: bot.id }, agent.token));
+        expect(
+          read.members.filter((m: { role: string }) => m.role === 'ADMINISTRATOR'),
+        ).toHaveLength(1);
       }
     });
   });
@@ -188,7 +257,8 @@ describe('bots and roles', () => {
   describe('bot engine key', () => {
     it('is shown once, stored hashed, and rotating it revokes the previous key', async () => {
       const { bot, admin } = await botWithTeam(app);
-      const first = (await app.ok(ROTATE, { botId: bot.id }, admin.token)).rotateBotEngineKey as string;
+      const first = (await app.ok(ROTATE, { botId: bot.id }, admin.token))
+        .rotateBotEngineKey as string;
       expect(first).toMatch(/^sbk_[A-Za-z0-9_-]{43}$/);
       const { bot: read } = await app.ok(BOT, { id: bot.id }, admin.token);
       expect(read.botEngineKeyRotatedAt).toEqual(expect.any(String));
@@ -197,7 +267,8 @@ describe('bots and roles', () => {
       // A bot engine key is a credential of its own kind: it is not an account.
       expect(codes(await app.request('{ me { id } }', {}, first))).toEqual(['FORBIDDEN']);
 
-      const second = (await app.ok(ROTATE, { botId: bot.id }, admin.token)).rotateBotEngineKey as string;
+      const second = (await app.ok(ROTATE, { botId: bot.id }, admin.token))
+        .rotateBotEngineKey as string;
       expect(second).not.toBe(first);
       expect(codes(await app.request('{ me { id } }', {}, first))).toEqual(['UNAUTHENTICATED']);
       expect(codes(await app.request('{ me { id } }', {}, second))).toEqual(['FORBIDDEN']);
@@ -215,6 +286,8 @@ describe('bots and roles', () => {
     );
     expect(codes(result)).toEqual(['NOT_FOUND']);
     await addMember(app, teamA.admin, teamA.bot, teamB.admin, 'SUPPORT_AGENT');
-    expect((await app.ok(BOT, { id: teamA.bot.id }, teamB.admin.token)).bot.myRole).toBe('SUPPORT_AGENT');
+    expect((await app.ok(BOT, { id: teamA.bot.id }, teamB.admin.token)).bot.myRole).toBe(
+      'SUPPORT_AGENT',
+    );
   });
 });

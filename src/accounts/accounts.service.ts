@@ -31,7 +31,9 @@ export class AccountsService {
       );
     } catch (error) {
       if (isUniqueViolation(error, 'accounts_email_key')) {
-        throw AppError.conflict('An account with this email already exists', { field: 'input.email' });
+        throw AppError.conflict('An account with this email already exists', {
+          field: 'input.email',
+        });
       }
       throw error;
     }

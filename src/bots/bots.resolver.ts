@@ -1,4 +1,13 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  Context,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
 import { AccountModel } from '../accounts/models/account.model';
 import {
   Access,
@@ -36,7 +45,10 @@ export class BotsResolver {
 
   @Access(operatorsOf(target('bot', 'id')))
   @Query(() => BotModel)
-  async bot(@Args('id', { type: () => ID }) id: string, @Granted() access: GrantedAccess): Promise<BotModel> {
+  async bot(
+    @Args('id', { type: () => ID }) id: string,
+    @Granted() access: GrantedAccess,
+  ): Promise<BotModel> {
     return BotModel.from(await this.bots.get(id), access.role as BotRole);
   }
 
@@ -81,7 +93,9 @@ export class BotsResolver {
   }
 
   @Access(administratorsOf(target('bot', 'botId')))
-  @Mutation(() => ID, { description: 'A bot keeps at least one ADMINISTRATOR. Returns the account id.' })
+  @Mutation(() => ID, {
+    description: 'A bot keeps at least one ADMINISTRATOR. Returns the account id.',
+  })
   async removeBotMember(
     @Args('botId', { type: () => ID }) botId: string,
     @Args('accountId', { type: () => ID }) accountId: string,
@@ -99,8 +113,13 @@ export class BotsResolver {
   }
 
   @ResolveField(() => [BotMemberModel])
-  async members(@Parent() bot: BotModel, @Context() ctx: GraphQLContext): Promise<BotMemberModel[]> {
-    const loader = loaderFor(ctx, 'Bot.members', (ids: readonly string[]) => this.bots.membersOf(ids));
+  async members(
+    @Parent() bot: BotModel,
+    @Context() ctx: GraphQLContext,
+  ): Promise<BotMemberModel[]> {
+    const loader = loaderFor(ctx, 'Bot.members', (ids: readonly string[]) =>
+      this.bots.membersOf(ids),
+    );
     return (await loader.load(bot.id)).map(toMemberModel);
   }
 }

@@ -103,7 +103,10 @@ export class BotsService implements BotAccessDirectory {
       order: { createdAt: 'ASC' },
     });
     const accounts = new Map(
-      (await this.accounts.findByIds([...new Set(rows.map((r) => r.accountId))])).map((a) => [a.id, a]),
+      (await this.accounts.findByIds([...new Set(rows.map((r) => r.accountId))])).map((a) => [
+        a.id,
+        a,
+      ]),
     );
     return botIds.map((botId) =>
       rows
@@ -203,14 +206,22 @@ export class BotsService implements BotAccessDirectory {
     });
   }
 
-  private async memberIn(manager: EntityManager, botId: string, accountId: string): Promise<BotMemberEntity> {
+  private async memberIn(
+    manager: EntityManager,
+    botId: string,
+    accountId: string,
+  ): Promise<BotMemberEntity> {
     const member = isUuid(accountId)
       ? await manager.findOneBy(BotMemberEntity, { botId, accountId })
       : null;
     if (!member) {
-      throw new AppError(AppError.notFound('Member').code, 'This account is not a member of the bot', {
-        field: 'accountId',
-      });
+      throw new AppError(
+        AppError.notFound('Member').code,
+        'This account is not a member of the bot',
+        {
+          field: 'accountId',
+        },
+      );
     }
     return member;
   }

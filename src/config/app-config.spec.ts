@@ -28,8 +28,15 @@ describe('loadConfig', () => {
   });
 
   it('uses the PostgreSQL server of DATABASE_URL', () => {
-    const { config } = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/app', DATABASE_POOL_SIZE: '20' });
-    expect(config.database).toEqual({ kind: 'server', url: 'postgres://u:p@db:5432/app', poolSize: 20 });
+    const { config } = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+      DATABASE_POOL_SIZE: '20',
+    });
+    expect(config.database).toEqual({
+      kind: 'server',
+      url: 'postgres://u:p@db:5432/app',
+      poolSize: 20,
+    });
   });
 
   it('reads every variable', () => {
@@ -58,7 +65,9 @@ describe('loadConfig', () => {
   });
 
   it('requires AUTH_SECRET in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^AUTH_SECRET /)]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^AUTH_SECRET /),
+    ]);
   });
 
   it('names every bad variable at once', () => {
@@ -73,7 +82,16 @@ describe('loadConfig', () => {
       NODE_ENV: 'staging',
     });
     expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(
-      ['AUTH_SECRET', 'AUTH_TOKEN_TTL', 'DATABASE_URL', 'LOG_LEVEL', 'NODE_ENV', 'PORT', 'PUBLIC_URL', 'REDIS_URL'].sort(),
+      [
+        'AUTH_SECRET',
+        'AUTH_TOKEN_TTL',
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'NODE_ENV',
+        'PORT',
+        'PUBLIC_URL',
+        'REDIS_URL',
+      ].sort(),
     );
   });
 });

@@ -9,8 +9,7 @@ const MIN_SECRET_LENGTH = 32;
 
 /** Where the service keeps its data: a PostgreSQL server, or the embedded one in a directory. */
 export type DatabaseConfig =
-  | { kind: 'server'; url: string; poolSize: number }
-  | { kind: 'embedded'; dataDir: string };
+  { kind: 'server'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
 
 /**
  * The validated configuration of one Switchboard process. It is built once at boot by
@@ -52,7 +51,10 @@ export interface ConfigWarning {
  * Reads and validates the environment. Every bad variable is reported at once, so an operator
  * fixes a deployment in one pass. Returns warnings for the caller to log (e.g. an ephemeral secret).
  */
-export function loadConfig(env: NodeJS.ProcessEnv): { config: AppConfig; warnings: ConfigWarning[] } {
+export function loadConfig(env: NodeJS.ProcessEnv): {
+  config: AppConfig;
+  warnings: ConfigWarning[];
+} {
   const problems: string[] = [];
   const warnings: ConfigWarning[] = [];
   const value = (name: string): string | undefined => {
@@ -70,7 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: AppConfig; warning
     if (!isUrlWithProtocol(databaseUrl, ['postgres:', 'postgresql:'])) {
       problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
     }
-    const poolSize = integer(value('DATABASE_POOL_SIZE') ?? '10', 1, 1000, 'DATABASE_POOL_SIZE', problems);
+    const poolSize = integer(
+      value('DATABASE_POOL_SIZE') ?? '10',
+      1,
+      1000,
+      'DATABASE_POOL_SIZE',
+      problems,
+    );
     database = { kind: 'server', url: databaseUrl, poolSize };
   } else {
     database = { kind: 'embedded', dataDir: value('DATA_DIR') ?? '.data' };
@@ -93,7 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: AppConfig; warning
     problems.push(`AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
 
-  const authTokenTtlSeconds = duration(value('AUTH_TOKEN_TTL') ?? '12h', 'AUTH_TOKEN_TTL', problems);
+  const authTokenTtlSeconds = duration(
+    value('AUTH_TOKEN_TTL') ?? '12h',
+    'AUTH_TOKEN_TTL',
+    problems,
+  );
 
   let publicUrl = value('PUBLIC_URL') ?? `http://localhost:${port}`;
   if (!isUrlWithProtocol(publicUrl, ['http:', 'https:'])) {
@@ -132,7 +144,12 @@ export function enabledLogLevels(threshold: LogLevel): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(threshold) + 1);
 }
 
-function oneOf<T extends string>(raw: string, allowed: readonly T[], name: string, problems: string[]): T {
+function oneOf<T extends string>(
+  raw: string,
+  allowed: readonly T[],
+  name: string,
+  problems: string[],
+): T {
   if ((allowed as readonly string[]).includes(raw)) {
     return raw as T;
   }

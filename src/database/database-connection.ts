@@ -18,7 +18,12 @@ export class DatabaseConnection {
 
   static async open(config: DatabaseConfig): Promise<DatabaseConnection> {
     if (config.kind === 'server') {
-      return new DatabaseConnection(config.url, config.poolSize, describeServer(config.url), undefined);
+      return new DatabaseConnection(
+        config.url,
+        config.poolSize,
+        describeServer(config.url),
+        undefined,
+      );
     }
     const embedded = await EmbeddedPostgres.start(config.dataDir);
     return new DatabaseConnection(
@@ -35,7 +40,10 @@ export class DatabaseConnection {
 }
 
 /** Initializes a data source on the connection and applies every pending migration. */
-export async function openDataSource(connection: DatabaseConnection, logger: Logger): Promise<DataSource> {
+export async function openDataSource(
+  connection: DatabaseConnection,
+  logger: Logger,
+): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(connection.url, connection.poolSize));
   await dataSource.initialize();
   try {

@@ -6,6 +6,9 @@ import { DatabaseConnection, runPendingMigrations } from './database-connection'
 
 /** `node dist/src/database/migrate.js run|revert|show`: migrations on the configured database. */
 async function main(command: string | undefined): Promise<void> {
+  if (command !== 'run' && command !== 'revert' && command !== 'show') {
+    throw new Error('usage: migrate run|revert|show');
+  }
   const logger = new Logger('Migrations');
   const { config } = loadConfig(process.env);
   const connection = await DatabaseConnection.open(config.database);
@@ -27,8 +30,6 @@ async function main(command: string | undefined): Promise<void> {
         logger.log(pending ? 'There are pending migrations' : 'Every migration is applied');
         break;
       }
-      default:
-        throw new Error('usage: migrate run|revert|show');
     }
   } finally {
     await dataSource.destroy();

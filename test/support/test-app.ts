@@ -11,7 +11,11 @@ import { TestClock } from './test-clock';
 
 export interface GraphQLResult<T = Record<string, any>> {
   data?: T | null;
-  errors?: { message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions: { code: string; [key: string]: unknown };
+  }[];
 }
 
 /**
@@ -71,7 +75,11 @@ export class TestApp {
   }
 
   /** Like `request`, but fails the test on any error and returns `data`. */
-  async ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  async ok<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+  ): Promise<T> {
     const result = await this.request<T>(query, variables, token);
     if (result.errors?.length) {
       throw new Error(`Unexpected GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
@@ -94,7 +102,9 @@ export class TestApp {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.sockets].map((socket) => socket.dispose()));
+    for (const socket of this.sockets) {
+      void socket.dispose();
+    }
     await this.app.close();
   }
 }

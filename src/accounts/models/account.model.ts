@@ -13,6 +13,10 @@ export class AccountModel {
   name: string;
 
   static from(entity: AccountEntity): AccountModel {
-    return Object.assign(new AccountModel(), { id: entity.id, email: entity.email, name: entity.name });
+    return Object.assign(new AccountModel(), {
+      id: entity.id,
+      email: entity.email,
+      name: entity.name,
+    });
   }
 }

@@ -44,7 +44,9 @@ export class AccessGuard implements CanActivate {
       context.getClass(),
     ]);
     if (!rules || rules.length === 0) {
-      this.logger.error(`${gql.getInfo<{ fieldName: string }>().fieldName} has no access declaration`);
+      this.logger.error(
+        `${gql.getInfo<{ fieldName: string }>().fieldName} has no access declaration`,
+      );
       throw AppError.forbidden();
     }
     const ctx = gql.getContext<GraphQLContext>();

@@ -16,10 +16,12 @@ export const Granted = createParamDecorator(
 );
 
 /** The calling account's id, on operations whose rules admit accounts only. */
-export const CallerAccountId = createParamDecorator((_: unknown, context: ExecutionContext): string => {
-  const { principal } = grantedAccess(context);
-  if (principal?.kind !== 'account') {
-    throw new Error('CallerAccountId used on an operation open to other callers than accounts');
-  }
-  return principal.accountId;
-});
+export const CallerAccountId = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string => {
+    const { principal } = grantedAccess(context);
+    if (principal?.kind !== 'account') {
+      throw new Error('CallerAccountId used on an operation open to other callers than accounts');
+    }
+    return principal.accountId;
+  },
+);

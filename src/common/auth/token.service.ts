@@ -13,8 +13,7 @@ export interface IssuedToken {
 }
 
 export type VerifiedToken =
-  | { kind: 'account'; accountId: string }
-  | { kind: 'endUser'; endUserId: string; botId: string };
+  { kind: 'account'; accountId: string } | { kind: 'endUser'; endUserId: string; botId: string };
 
 /** Signs and verifies the service's access tokens (HS256 JWTs with an expiry). */
 @Injectable()

@@ -44,7 +44,11 @@ export class AppError extends Error {
   }
 
   /** `field` is the input path at fault, e.g. "input.timeZone". */
-  static badInput(field: string | null, message: string, extensions: ErrorExtensions = {}): AppError {
+  static badInput(
+    field: string | null,
+    message: string,
+    extensions: ErrorExtensions = {},
+  ): AppError {
     return new AppError(
       ErrorCode.BAD_USER_INPUT,
       message,

@@ -28,24 +28,36 @@ describe('formatError', () => {
   });
 
   it('turns an untranslated unique violation into CONFLICT', () => {
-    const violation = new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code: '23505' }));
+    const violation = new QueryFailedError(
+      'INSERT',
+      [],
+      Object.assign(new Error('dup'), { code: '23505' }),
+    );
     const error = thrownInResolver(violation);
     expect(formatError(error.toJSON(), error).extensions).toEqual({ code: ErrorCode.CONFLICT });
   });
 
   it('treats request-level errors (parse, validation, variables) as BAD_USER_INPUT', () => {
-    const parse = new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    const parse = new GraphQLError('Syntax Error', {
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
     const variable = new GraphQLError('Variable "$r" got invalid value', {
       originalError: new GraphQLError('Value "OWNER" does not exist in "BotRole" enum.'),
     });
     for (const error of [parse, variable]) {
-      expect(formatError(error.toJSON(), error).extensions).toEqual({ code: ErrorCode.BAD_USER_INPUT });
+      expect(formatError(error.toJSON(), error).extensions).toEqual({
+        code: ErrorCode.BAD_USER_INPUT,
+      });
     }
   });
 
   it('masks an execution error raised by graphql-js itself (a null in a non-null field)', () => {
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const error = new GraphQLError('Cannot return null for non-nullable field Bot.name.', { path: ['bot', 'name'] });
-    expect(formatError(error.toJSON(), error).extensions).toEqual({ code: ErrorCode.INTERNAL_SERVER_ERROR });
+    const error = new GraphQLError('Cannot return null for non-nullable field Bot.name.', {
+      path: ['bot', 'name'],
+    });
+    expect(formatError(error.toJSON(), error).extensions).toEqual({
+      code: ErrorCode.INTERNAL_SERVER_ERROR,
+    });
   });
 });

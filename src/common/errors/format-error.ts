@@ -20,15 +20,26 @@ function originalOf(error: unknown): unknown {
  * service translated becomes CONFLICT; anything else is logged in full and masked as
  * INTERNAL_SERVER_ERROR.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const base = { locations: formatted.locations, path: formatted.path };
   const original = originalOf(error);
 
   if (original instanceof AppError) {
-    return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
+    return {
+      ...base,
+      message: original.message,
+      extensions: { ...original.extensions, code: original.code },
+    };
   }
   if (isUniqueViolation(original)) {
-    return { ...base, message: 'This conflicts with existing data', extensions: { code: ErrorCode.CONFLICT } };
+    return {
+      ...base,
+      message: 'This conflicts with existing data',
+      extensions: { code: ErrorCode.CONFLICT },
+    };
   }
   if (original instanceof GraphQLError || original === undefined) {
     // Raised by graphql-js or Apollo itself. Without a path it concerns the request (parse,
@@ -36,7 +47,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // failure such as a null in a non-null field: the service's fault, masked below.
     const code = formatted.extensions?.code;
     if (!formatted.path) {
-      return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+      return {
+        ...base,
+        message: formatted.message,
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
     }
     if (typeof code === 'string' && code in ErrorCode) {
       return { ...base, message: formatted.message, extensions: { code } };
@@ -46,7 +61,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     `Unexpected error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}`,
     original instanceof Error ? original.stack : String(original),
   );
-  return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  return {
+    ...base,
+    message: 'Internal server error',
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
 }
 
 /** Applies `formatError` to errors that graphql-ws sends outside Apollo (subscriptions). */

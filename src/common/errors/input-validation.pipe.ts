@@ -18,11 +18,14 @@ export class InputValidationPipe implements PipeTransform {
     }
     const prefix = metadata.data ?? metadata.type;
     const items = Array.isArray(value) ? value : [value];
-    const instances = items.map((item) => plainToInstance(type, item) as object);
+    const instances: object[] = items.map((item: unknown) => plainToInstance(type, item));
     const failures: { field: string; message: string }[] = [];
     for (const [index, instance] of instances.entries()) {
       const path = Array.isArray(value) ? `${prefix}.${index}` : prefix;
-      const errors = await validate(instance, { forbidUnknownValues: true, validationError: { target: false } });
+      const errors = await validate(instance, {
+        forbidUnknownValues: true,
+        validationError: { target: false },
+      });
       failures.push(...flatten(errors, path));
     }
     if (failures.length > 0) {

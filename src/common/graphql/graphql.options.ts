@@ -18,7 +18,9 @@ export interface ConnectionExtra {
 type ConnectionContext = WsContext<Record<string, unknown> | undefined, ConnectionExtra>;
 
 function isConnectionContext(value: unknown): value is ConnectionContext {
-  return typeof value === 'object' && value !== null && 'connectionParams' in value && 'extra' in value;
+  return (
+    typeof value === 'object' && value !== null && 'connectionParams' in value && 'extra' in value
+  );
 }
 
 /**
@@ -27,7 +29,10 @@ function isConnectionContext(value: unknown): value is ConnectionContext {
  * invalid credential closes it with 4403 Forbidden. Errors from both transports go through the
  * same `formatError`.
  */
-export function graphqlOptions(config: AppConfig, authenticator: Authenticator): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  authenticator: Authenticator,
+): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,

@@ -18,7 +18,9 @@ export function canonicalTimeZone(name: string): string | null {
   } catch {
     return null;
   }
-  knownZones ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
+  knownZones ??= new Map(
+    Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]),
+  );
   return knownZones.get(name.toLowerCase()) ?? (name.toLowerCase() === 'utc' ? 'UTC' : name);
 }
 
@@ -29,9 +31,13 @@ export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
       name: 'isIanaTimeZone',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be an IANA time zone such as "Europe/Paris"`, ...options },
+      options: {
+        message: `${String(propertyName)} must be an IANA time zone such as "Europe/Paris"`,
+        ...options,
+      },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && canonicalTimeZone(value) !== null,
+        validate: (value: unknown) =>
+          typeof value === 'string' && canonicalTimeZone(value) !== null,
       },
     });
 }

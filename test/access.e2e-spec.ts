@@ -1,0 +1,114 @@
+import { AccessInventory } from '../src/common/auth/access-inventory';
+import { TestApp } from './support/test-app';
+import { botWithTeam, codes } from './support/factories';
+
+/**
+ * Who may call each operation. This table is the reviewed access policy: adding an operation
+ * or changing who may call one changes this test.
+ */
+const EXPECTED_ACCESS: Record<string, string[]> = {
+  'Mutation.addBotMember': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.changeBotMemberRole': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.createBot': ['any account'],
+  'Mutation.login': ['anyone'],
+  'Mutation.register': ['anyone'],
+  'Mutation.removeBotMember': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.rotateBotEngineKey': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.updateBot': ['ADMINISTRATOR of bot(id)'],
+  'Query.bot': ['ADMINISTRATOR|SUPPORT_AGENT of bot(id)'],
+  'Query.bots': ['any account'],
+  'Query.me': ['any account'],
+};
+
+describe('access', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await TestApp.start();
+  });
+  afterAll(() => app.close());
+
+  it('declares who may call every operation, as reviewed', () => {
+    const inventory = app.app.get(AccessInventory).list();
+    expect(
+      Object.fromEntries(inventory.map(({ operation, allowed }) => [operation, allowed])),
+    ).toEqual(EXPECTED_ACCESS);
+  });
+
+  it('lists every operation of the schema in the inventory', async () => {
+    const { __schema } = await app.ok(`{
+      __schema { queryType { fields { name } } mutationType { fields { name } } }
+    }`);
+    const operations = [
+      ...__schema.queryType.fields.map((f: { name: string }) => `Query.${f.name}`),
+      ...__schema.mutationType.fields.map((f: { name: string }) => `Mutation.${f.name}`),
+    ].sort();
+    expect(operations).toEqual(Object.keys(EXPECTED_ACCESS).sort());
+  });
+
+  describe('the guard, by kind of caller', () => {
+    it('refuses every closed operation without a credential (UNAUTHENTICATED)', async () => {
+      const { bot } = await botWithTeam(app);
+      const results = await Promise.all([
+        app.request('{ me { id } }'),
+        app.request('{ bots { id } }'),
+        app.request('query ($id: ID!) { bot(id: $id) { id } }', { id: bot.id }),
+        app.request('mutation { createBot(input: { name: "B", timeZone: "UTC" }) { id } }'),
+        app.request('mutation ($id: ID!) { rotateBotEngineKey(botId: $id) }', { id: bot.id }),
+      ]);
+      expect(results.map(codes)).toEqual(Array(results.length).fill(['UNAUTHENTICATED']));
+    });
+
+    it('lets members read a bot and hides it from everyone else', async () => {
+      const { bot, admin, agent, outsider } = await botWithTeam(app);
+      const read = (token: string) =>
+        app.request('query ($id: ID!) { bot(id: $id) { myRole } }', { id: bot.id }, token);
+      expect((await read(admin.token)).data?.bot.myRole).toBe('ADMINISTRATOR');
+      expect((await read(agent.token)).data?.bot.myRole).toBe('SUPPORT_AGENT');
+      expect(codes(await read(outsider.token))).toEqual(['NOT_FOUND']);
+    });
+
+    it('refuses a bot engine key on account operations (FORBIDDEN)', async () => {
+      const { bot, admin } = await botWithTeam(app);
+      const { rotateBotEngineKey: key } = await app.ok(
+        'mutation ($id: ID!) { rotateBotEngineKey(botId: $id) }',
+        { id: bot.id },
+        admin.token,
+      );
+      const results = await Promise.all([
+        app.request('{ me { id } }', {}, key),
+        app.request('{ bots { id } }', {}, key),
+        app.request('query ($id: ID!) { bot(id: $id) { id } }', { id: bot.id }, key),
+        app.request('mutation ($id: ID!) { rotateBotEngineKey(botId: $id) }', { id: bot.id }, key),
+      ]);
+      expect(results.map(codes)).toEqual(Array(results.length).fill(['FORBIDDEN']));
+    });
+  });
+
+  describe('graphql-ws connections', () => {
+    const connect = (params: Record<string, unknown> | undefined) =>
+      new Promise<{ acknowledged: boolean; closeCode?: number }>((resolve) => {
+        const client = app.ws(params);
+        client.on('connected', () => resolve({ acknowledged: true }));
+        client.on('closed', (event) =>
+          resolve({ acknowledged: false, closeCode: (event as { code: number }).code }),
+        );
+      });
+
+    it('accepts a connection that presents a valid token at connection_init', async () => {
+      const { admin } = await botWithTeam(app);
+      expect(await connect({ authorization: `Bearer ${admin.token}` })).toEqual({
+        acknowledged: true,
+      });
+    });
+
+    it.each([
+      ['no credential', undefined],
+      ['a garbled token', { authorization: 'Bearer garbage' }],
+      ['a token without the Bearer scheme', { authorization: 'garbage' }],
+      ['an unknown bot engine key', { authorization: 'Bearer sbk_nope' }],
+    ])('closes a connection with %s (4403)', async (_, params) => {
+      expect(await connect(params)).toEqual({ acknowledged: false, closeCode: 4403 });
+    });
+  });
+});
