@@ -1,21 +1,10 @@
-// NestJS 12 ships ESM only: swc compiles both the project's TypeScript and the ESM in
-// node_modules to CommonJS, and jest runs under --experimental-vm-modules (see package.json).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
-
+// NestJS 12 ships ESM only: test/jest-transform.js compiles both the project's TypeScript and
+// the ESM in node_modules to CommonJS; jest runs without --experimental-vm-modules, so it
+// requires every file as CommonJS through that transform.
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j|mj|cj)s$': swc },
+  transform: { '^.+\\.(t|j|mj|cj)s$': '<rootDir>/test/jest-transform.js' },
   transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
