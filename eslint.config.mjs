@@ -11,6 +11,7 @@ export default tseslint.config(
       '.data/',
       'jest.config.js',
       'eslint.config.mjs',
+      'test/jest-transform.js',
     ],
   },
   js.configs.recommended,
