@@ -3,10 +3,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from './accounts/accounts.module';
+import { AvailabilityModule } from './availability/availability.module';
 import { BotsModule } from './bots/bots.module';
 import { AccessModule } from './common/auth/access.module';
 import { Authenticator } from './common/auth/authenticator';
 import { ClockModule } from './common/clock/clock.module';
+import { PubSubModule } from './common/pubsub/pubsub.module';
 import { GraphQLExceptionFilter } from './common/errors/graphql-exception.filter';
 import { InputValidationPipe } from './common/errors/input-validation.pipe';
 import { graphqlOptions } from './common/graphql/graphql.options';
@@ -23,6 +25,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule,
+        PubSubModule,
         DatabaseConnectionModule,
         DatabaseModule,
         AccessModule.forRoot(BotsModule),
@@ -33,6 +36,7 @@ export class AppModule {
         }),
         AccountsModule,
         BotsModule,
+        AvailabilityModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

@@ -7,6 +7,14 @@ import { botWithTeam, codes } from './support/factories';
  * or changing who may call one changes this test.
  */
 const EXPECTED_ACCESS: Record<string, string[]> = {
+  'Mutation.activateTemporaryUnavailability': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.addAvailabilitySlot': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.endTemporaryUnavailability': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.removeAvailabilitySlot': ['ADMINISTRATOR of availabilitySlot(id)'],
+  'Mutation.replaceWeeklySchedule': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.updateAvailabilitySlot': ['ADMINISTRATOR of availabilitySlot(id)'],
+  'Query.supportStatus': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
+  'Subscription.supportStatusChanged': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
   'Mutation.addBotMember': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.changeBotMemberRole': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.createBot': ['any account'],
@@ -37,11 +45,16 @@ describe('access', () => {
 
   it('lists every operation of the schema in the inventory', async () => {
     const { __schema } = await app.ok(`{
-      __schema { queryType { fields { name } } mutationType { fields { name } } }
+      __schema {
+        queryType { fields { name } }
+        mutationType { fields { name } }
+        subscriptionType { fields { name } }
+      }
     }`);
     const operations = [
       ...__schema.queryType.fields.map((f: { name: string }) => `Query.${f.name}`),
       ...__schema.mutationType.fields.map((f: { name: string }) => `Mutation.${f.name}`),
+      ...__schema.subscriptionType.fields.map((f: { name: string }) => `Subscription.${f.name}`),
     ].sort();
     expect(operations).toEqual(Object.keys(EXPECTED_ACCESS).sort());
   });

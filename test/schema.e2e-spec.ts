@@ -24,25 +24,6 @@ const HEADER = '# Generated from the code by `npm run schema:generate`: do not e
  * It may only shrink: the test fails when something listed here appears or something else is missing.
  */
 const NOT_YET_BUILT: string[] = [
-  // availability (issue 3)
-  'Bot.supportStatus',
-  'Bot.weeklySchedule',
-  'Bot.temporaryUnavailability',
-  'type Weekday',
-  'type AvailabilitySlot',
-  'type AvailabilitySlotInput',
-  'type TemporaryUnavailability',
-  'type SupportTeamState',
-  'type SupportStatusReason',
-  'type SupportStatus',
-  'Query.supportStatus',
-  'Mutation.addAvailabilitySlot',
-  'Mutation.updateAvailabilitySlot',
-  'Mutation.removeAvailabilitySlot',
-  'Mutation.replaceWeeklySchedule',
-  'Mutation.activateTemporaryUnavailability',
-  'Mutation.endTemporaryUnavailability',
-  'type Subscription',
   // end users, requests, stories, bot engine (issue 4)
   'Bot.stories',
   'Bot.entryStory',
@@ -85,6 +66,9 @@ const NOT_YET_BUILT: string[] = [
   'Mutation.sendUserMessage',
   'Mutation.closeRequest',
   'Mutation.sendBotMessage',
+  'Subscription.botEvents',
+  'Subscription.conversationEvents',
+  'Subscription.requestsChanged',
   // take control (issue 5)
   'type LiveConversationStatus',
   'type LiveConversationScope',
@@ -98,6 +82,7 @@ const NOT_YET_BUILT: string[] = [
   'Mutation.takeControl',
   'Mutation.sendAgentMessage',
   'Mutation.releaseControl',
+  'Subscription.liveConversationsChanged',
   // operator profiles (issue 6)
   'type OperatorProfile',
   'type OperatorProfileInput',

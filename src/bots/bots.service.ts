@@ -31,9 +31,12 @@ const ROLE_ORDER: Record<BotRole, number> = {
   [BotRole.SUPPORT_AGENT]: 1,
 };
 
+export type TimeZoneChangeListener = (botId: string) => Promise<void>;
+
 /** Bots, their members and roles, and their widget and bot engine keys. */
 @Injectable()
 export class BotsService implements BotAccessDirectory {
+  private readonly timeZoneListeners: TimeZoneChangeListener[] = [];
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(BotEntity) private readonly bots: Repository<BotEntity>,
@@ -64,7 +67,13 @@ export class BotsService implements BotAccessDirectory {
     return { bot, role: BotRole.ADMINISTRATOR };
   }
 
+  /** Lets another module react, after commit, when a bot's time zone changes (its calendar moves). */
+  onTimeZoneChanged(listener: TimeZoneChangeListener): void {
+    this.timeZoneListeners.push(listener);
+  }
+
   async update(botId: string, input: UpdateBotInput): Promise<BotEntity> {
+    const before = await this.get(botId);
     const changes: Partial<BotEntity> = {};
     if (input.name !== undefined) {
       changes.name = input.name;
@@ -75,7 +84,23 @@ export class BotsService implements BotAccessDirectory {
     if (Object.keys(changes).length > 0) {
       await this.bots.update({ id: botId }, changes);
     }
+    if (changes.timeZone !== undefined && changes.timeZone !== before.timeZone) {
+      await Promise.all(this.timeZoneListeners.map((listener) => listener(botId)));
+    }
     return this.get(botId);
+  }
+
+  /** Locks the bot's row until the end of `manager`'s transaction: edits of one bot queue up. */
+  async lockBot(manager: EntityManager, botId: string): Promise<BotEntity> {
+    const bot = await manager
+      .createQueryBuilder(BotEntity, 'bot')
+      .where('bot.id = :botId', { botId })
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!bot) {
+      throw AppError.notFound('Bot');
+    }
+    return bot;
   }
 
   async get(botId: string): Promise<BotEntity> {
@@ -196,12 +221,7 @@ export class BotsService implements BotAccessDirectory {
     work: (manager: EntityManager) => Promise<void>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager
-        .createQueryBuilder(BotEntity, 'bot')
-        .select('bot.id')
-        .where('bot.id = :botId', { botId })
-        .setLock('pessimistic_write')
-        .getOne();
+      await this.lockBot(manager, botId);
       await work(manager);
     });
   }

@@ -33,14 +33,14 @@ export class TestApp {
     readonly url: string,
   ) {}
 
-  static async start(options: { clock?: TestClock } = {}): Promise<TestApp> {
+  static async start(options: { clock?: TestClock; tokenTtl?: string } = {}): Promise<TestApp> {
     const { config } = loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
       DATABASE_URL: process.env.DATABASE_URL,
       DATA_DIR: IN_MEMORY,
       AUTH_SECRET: 'switchboard-test-secret-that-is-long-enough',
-      AUTH_TOKEN_TTL: '1h',
+      AUTH_TOKEN_TTL: options.tokenTtl ?? '1h',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
     const clock = options.clock ?? new TestClock();

@@ -1,0 +1,294 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { BotsService } from '../bots/bots.service';
+import { Clock } from '../common/clock/clock';
+import { AppError } from '../common/errors/app-error';
+import { AvailabilitySlotEntity } from './availability-slot.entity';
+import { AvailabilitySlotInput } from './dto/availability-slot.input';
+import { SupportStatusReason, SupportTeamState } from './models/availability.models';
+import { TemporaryUnavailabilityEntity } from './temporary-unavailability.entity';
+import {
+  WeeklySlot,
+  computeSupportStatus,
+  findOverlap,
+  minutesLeftInLocalDay,
+  parseClockTime,
+  sortSlots,
+} from './weekly-schedule';
+
+/** The support status of a bot at one instant, and what it was computed from. */
+export interface SupportStatusSnapshot {
+  botId: string;
+  state: SupportTeamState;
+  reason: SupportStatusReason;
+  changesAt: Date | null;
+  unavailability: TemporaryUnavailabilityEntity | null;
+  /** When a subscriber must hear again: the next flip, or the end of the unavailability. */
+  nextChangeAt: Date | null;
+}
+
+/** What one mutation changed, for the scheduler to publish after commit. */
+export type AvailabilityChangeListener = (botId: string) => Promise<void>;
+
+/**
+ * A bot's weekly availability template, its temporary unavailabilities, and the support status
+ * they make. Edits of one bot run with the bot row locked, so concurrent edits cannot both pass
+ * the overlap check.
+ */
+@Injectable()
+export class AvailabilityService {
+  private readonly listeners: AvailabilityChangeListener[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(AvailabilitySlotEntity)
+    private readonly slots: Repository<AvailabilitySlotEntity>,
+    @InjectRepository(TemporaryUnavailabilityEntity)
+    private readonly unavailabilities: Repository<TemporaryUnavailabilityEntity>,
+    private readonly bots: BotsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Called after every committed change of a bot's availability. */
+  onChange(listener: AvailabilityChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  async weeklySchedule(botId: string): Promise<AvailabilitySlotEntity[]> {
+    return (await this.slotsOf([botId]))[0];
+  }
+
+  /** The weekly templates of several bots in one query, each ordered by weekday then start. */
+  async slotsOf(botIds: readonly string[]): Promise<AvailabilitySlotEntity[][]> {
+    const rows = await this.slots.findBy({ botId: In([...botIds]) });
+    return botIds.map((botId) => sortSlots(rows.filter((row) => row.botId === botId)));
+  }
+
+  async botIdOfSlot(slotId: string): Promise<string | null> {
+    const slot = await this.slots.findOne({ select: { botId: true }, where: { id: slotId } });
+    return slot?.botId ?? null;
+  }
+
+  async addSlot(botId: string, input: AvailabilitySlotInput): Promise<AvailabilitySlotEntity> {
+    const slot = parseSlot(input, 'input');
+    const saved = await this.dataSource.transaction(async (manager) => {
+      await this.bots.lockBot(manager, botId);
+      await this.assertNoOverlap(manager, botId, slot, null);
+      return manager.save(manager.create(AvailabilitySlotEntity, { botId, ...slot }));
+    });
+    await this.changed(botId);
+    return saved;
+  }
+
+  /** Moves or extends a slot (its weekday may change too). */
+  async updateSlot(slotId: string, input: AvailabilitySlotInput): Promise<AvailabilitySlotEntity> {
+    const slot = parseSlot(input, 'input');
+    const { botId, updated } = await this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOneBy(AvailabilitySlotEntity, { id: slotId });
+      if (!existing) {
+        throw AppError.notFound('Availability slot');
+      }
+      await this.bots.lockBot(manager, existing.botId);
+      await this.assertNoOverlap(manager, existing.botId, slot, slotId);
+      await manager.update(AvailabilitySlotEntity, { id: slotId }, slot);
+      return { botId: existing.botId, updated: { ...existing, ...slot } };
+    });
+    await this.changed(botId);
+    return updated;
+  }
+
+  async removeSlot(slotId: string): Promise<string> {
+    const slot = await this.slots.findOneBy({ id: slotId });
+    if (!slot) {
+      throw AppError.notFound('Availability slot');
+    }
+    await this.slots.delete({ id: slotId });
+    await this.changed(slot.botId);
+    return slotId;
+  }
+
+  /** Replaces the whole template at once: every slot is checked before anything changes. */
+  async replaceWeeklySchedule(
+    botId: string,
+    inputs: readonly AvailabilitySlotInput[],
+  ): Promise<AvailabilitySlotEntity[]> {
+    const slots: WeeklySlot[] = [];
+    inputs.forEach((input, index) => {
+      const slot = parseSlot(input, `slots.${index}`);
+      const overlap = findOverlap(
+        slots.map((other, otherIndex) => ({ ...other, otherIndex })),
+        slot,
+      );
+      if (overlap) {
+        throw AppError.badInput(
+          `slots.${index}`,
+          `This slot overlaps slot ${overlap.otherIndex} of the list`,
+          { overlapsSlotIndex: overlap.otherIndex },
+        );
+      }
+      slots.push(slot);
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await this.bots.lockBot(manager, botId);
+      await manager.delete(AvailabilitySlotEntity, { botId });
+      if (slots.length > 0) {
+        await manager.insert(
+          AvailabilitySlotEntity,
+          slots.map((slot) => ({ botId, ...slot })),
+        );
+      }
+    });
+    await this.changed(botId);
+    return this.weeklySchedule(botId);
+  }
+
+  /**
+   * Declares the whole team unavailable from now for `hours` and `minutes`, replacing any active
+   * declaration. It may not run past the end of today in the bot's zone: the refusal says how
+   * many minutes are left (`extensions.maxMinutes`).
+   */
+  async activateTemporaryUnavailability(
+    botId: string,
+    hours: number,
+    minutes: number,
+  ): Promise<TemporaryUnavailabilityEntity> {
+    if (hours < 0) {
+      throw AppError.badInput('hours', 'hours must not be negative');
+    }
+    if (minutes < 0 || minutes >= 60) {
+      throw AppError.badInput('minutes', 'minutes must be from 0 to 59');
+    }
+    const duration = hours * 60 + minutes;
+    if (duration === 0) {
+      throw AppError.badInput(null, 'The duration must be at least one minute');
+    }
+    const created = await this.dataSource.transaction(async (manager) => {
+      const bot = await this.bots.lockBot(manager, botId);
+      const now = this.clock.now();
+      const maxMinutes = minutesLeftInLocalDay(bot.timeZone, now);
+      if (duration > maxMinutes) {
+        throw AppError.badInput(
+          null,
+          `A temporary unavailability ends today at the latest: at most ${maxMinutes} minutes from now`,
+          { maxMinutes },
+        );
+      }
+      await this.endActive(manager, botId, now);
+      return manager.save(
+        manager.create(TemporaryUnavailabilityEntity, {
+          botId,
+          startsAt: now,
+          endsAt: new Date(now.getTime() + duration * 60_000),
+          endedAt: null,
+        }),
+      );
+    });
+    await this.changed(botId);
+    return created;
+  }
+
+  /** Ends the active temporary unavailability, if any. */
+  async endTemporaryUnavailability(botId: string): Promise<void> {
+    const ended = await this.dataSource.transaction(async (manager) => {
+      await this.bots.lockBot(manager, botId);
+      return this.endActive(manager, botId, this.clock.now());
+    });
+    if (ended > 0) {
+      await this.changed(botId);
+    }
+  }
+
+  /** The active temporary unavailability of several bots (null where none), in one query. */
+  async activeUnavailabilityOf(
+    botIds: readonly string[],
+  ): Promise<(TemporaryUnavailabilityEntity | null)[]> {
+    const rows = await this.unavailabilities.findBy({
+      botId: In([...botIds]),
+      endedAt: IsNull(),
+      endsAt: MoreThan(this.clock.now()),
+    });
+    return botIds.map((botId) => rows.find((row) => row.botId === botId) ?? null);
+  }
+
+  async status(botId: string): Promise<SupportStatusSnapshot> {
+    const [bot, [slots], [unavailability]] = await Promise.all([
+      this.bots.get(botId),
+      this.slotsOf([botId]),
+      this.activeUnavailabilityOf([botId]),
+    ]);
+    return this.statusFrom(botId, bot.timeZone, slots, unavailability);
+  }
+
+  /** The status from already loaded parts (for fields resolved over many bots). */
+  statusFrom(
+    botId: string,
+    timeZone: string,
+    slots: readonly WeeklySlot[],
+    unavailability: TemporaryUnavailabilityEntity | null,
+  ): SupportStatusSnapshot {
+    const now = this.clock.now();
+    const active = unavailability && unavailability.endsAt > now ? unavailability : null;
+    const computed = computeSupportStatus(slots, timeZone, now, active?.endsAt ?? null);
+    const nextChangeAt =
+      active && (computed.changesAt === null || active.endsAt < computed.changesAt)
+        ? active.endsAt
+        : computed.changesAt;
+    return {
+      botId,
+      state: computed.state as SupportTeamState,
+      reason: computed.reason as SupportStatusReason,
+      changesAt: computed.changesAt,
+      unavailability: active,
+      nextChangeAt,
+    };
+  }
+
+  private async endActive(manager: EntityManager, botId: string, now: Date): Promise<number> {
+    const result = await manager.update(
+      TemporaryUnavailabilityEntity,
+      { botId, endedAt: IsNull(), endsAt: MoreThan(now) },
+      { endedAt: now },
+    );
+    return result.affected ?? 0;
+  }
+
+  private async assertNoOverlap(
+    manager: EntityManager,
+    botId: string,
+    slot: WeeklySlot,
+    exceptId: string | null,
+  ): Promise<void> {
+    const sameDay = await manager.findBy(AvailabilitySlotEntity, {
+      botId,
+      weekday: slot.weekday,
+      ...(exceptId ? { id: Not(exceptId) } : {}),
+    });
+    const overlap = findOverlap(sameDay, slot);
+    if (overlap) {
+      throw AppError.badInput('input', 'This slot overlaps another slot of the same day', {
+        overlapsSlotId: overlap.id,
+      });
+    }
+  }
+
+  private async changed(botId: string): Promise<void> {
+    await Promise.all(this.listeners.map((listener) => listener(botId)));
+  }
+}
+
+/** Reads a slot's "HH:MM" times; each error names the field at `path`. */
+function parseSlot(input: AvailabilitySlotInput, path: string): WeeklySlot {
+  const startMinute = parseClockTime(input.startTime, false);
+  if (startMinute === null) {
+    throw AppError.badInput(`${path}.startTime`, 'startTime must be "HH:MM" from 00:00 to 23:59');
+  }
+  const endMinute = parseClockTime(input.endTime, true);
+  if (endMinute === null) {
+    throw AppError.badInput(`${path}.endTime`, 'endTime must be "HH:MM" from 00:01 to 24:00');
+  }
+  if (endMinute <= startMinute) {
+    throw AppError.badInput(`${path}.endTime`, 'endTime must be after startTime');
+  }
+  return { weekday: input.weekday, startMinute, endMinute };
+}
