@@ -5,9 +5,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from './accounts/accounts.module';
 import { AvailabilityModule } from './availability/availability.module';
 import { BotsModule } from './bots/bots.module';
+import { RequestsModule } from './requests/requests.module';
 import { AccessModule } from './common/auth/access.module';
 import { Authenticator } from './common/auth/authenticator';
 import { ClockModule } from './common/clock/clock.module';
+import { ConnectionHooks, ConnectionHooksModule } from './common/graphql/connection-hooks';
 import { PubSubModule } from './common/pubsub/pubsub.module';
 import { GraphQLExceptionFilter } from './common/errors/graphql-exception.filter';
 import { InputValidationPipe } from './common/errors/input-validation.pipe';
@@ -26,17 +28,19 @@ export class AppModule {
         ConfigModule.forRoot(config),
         ClockModule,
         PubSubModule,
+        ConnectionHooksModule,
         DatabaseConnectionModule,
         DatabaseModule,
         AccessModule.forRoot(BotsModule),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [AppConfig, Authenticator],
+          inject: [Authenticator, ConnectionHooks],
           useFactory: graphqlOptions,
         }),
         AccountsModule,
         BotsModule,
         AvailabilityModule,
+        RequestsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

@@ -10,8 +10,15 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
-import { BotModel } from '../bots/models/bot.model';
-import { Access, administratorsOf, operatorsOf, target } from '../common/auth/access';
+import { BotModel, assertMemberView } from '../bots/models/bot.model';
+import {
+  Access,
+  administratorsOf,
+  botEngineOf,
+  endUsersOf,
+  operatorsOf,
+  target,
+} from '../common/auth/access';
 import { Clock } from '../common/clock/clock';
 import { GraphQLContext } from '../common/graphql/graphql-context';
 import { loaderFor } from '../common/graphql/loaders';
@@ -33,8 +40,12 @@ export class AvailabilityResolver {
     private readonly clock: Clock,
   ) {}
 
-  @Access(operatorsOf(target('bot', 'botId')))
-  @Query(() => SupportStatusModel)
+  @Access(
+    operatorsOf(target('bot', 'botId')),
+    endUsersOf(target('bot', 'botId')),
+    botEngineOf(target('bot', 'botId')),
+  )
+  @Query(() => SupportStatusModel, { description: "Members, the bot's end users and its engine." })
   async supportStatus(
     @Args('botId', { type: () => ID }) botId: string,
   ): Promise<SupportStatusModel> {
@@ -99,7 +110,11 @@ export class AvailabilityResolver {
     return toStatusModel(await this.availability.status(botId), this.clock.now());
   }
 
-  @Access(operatorsOf(target('bot', 'botId')))
+  @Access(
+    operatorsOf(target('bot', 'botId')),
+    endUsersOf(target('bot', 'botId')),
+    botEngineOf(target('bot', 'botId')),
+  )
   @Subscription(() => SupportStatusModel, {
     description:
       'Fires at slot edges, when a temporary unavailability starts or ends, and on edits.',
@@ -127,6 +142,7 @@ export class BotAvailabilityResolver {
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,
   ): Promise<AvailabilitySlotModel[]> {
+    assertMemberView(bot);
     return (await this.slots(ctx).load(bot.id)).map(toSlotModel);
   }
 
@@ -138,6 +154,7 @@ export class BotAvailabilityResolver {
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,
   ): Promise<TemporaryUnavailabilityModel | null> {
+    assertMemberView(bot);
     const active = await this.unavailabilities(ctx).load(bot.id);
     return active ? toUnavailabilityModel(active, this.clock.now()) : null;
   }

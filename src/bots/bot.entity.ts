@@ -2,10 +2,13 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  JoinColumn,
+  ManyToOne,
   PrimaryGeneratedColumn,
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import { StoryEntity } from './story.entity';
 
 @Entity('bots')
 @Unique('bots_widget_key_key', ['widgetKey'])
@@ -31,6 +34,14 @@ export class BotEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   engineKeyRotatedAt: Date | null;
+
+  /** The story played when a request opens; none: opening a request posts nothing. */
+  @Column({ type: 'uuid', nullable: true })
+  entryStoryId: string | null;
+
+  @ManyToOne(() => StoryEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'entry_story_id', foreignKeyConstraintName: 'bots_entry_story_id_fkey' })
+  entryStory?: StoryEntity | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -23,7 +23,7 @@ import { loaderFor } from '../common/graphql/loaders';
 import { BotsService, Member } from './bots.service';
 import { CreateBotInput, UpdateBotInput } from './dto/bot.inputs';
 import { BotMemberModel } from './models/bot-member.model';
-import { BotModel } from './models/bot.model';
+import { BotModel, assertMemberView } from './models/bot.model';
 
 function toMemberModel(member: Member): BotMemberModel {
   return Object.assign(new BotMemberModel(), {
@@ -112,11 +112,17 @@ export class BotsResolver {
     return this.bots.rotateEngineKey(botId);
   }
 
+  @ResolveField(() => BotRole, { description: "The caller's role on this bot (members only)." })
+  myRole(@Parent() bot: BotModel): BotRole {
+    return assertMemberView(bot);
+  }
+
   @ResolveField(() => [BotMemberModel])
   async members(
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,
   ): Promise<BotMemberModel[]> {
+    assertMemberView(bot);
     const loader = loaderFor(ctx, 'Bot.members', (ids: readonly string[]) =>
       this.bots.membersOf(ids),
     );

@@ -111,6 +111,15 @@ export class BotsService implements BotAccessDirectory {
     return bot;
   }
 
+  async byIds(ids: readonly string[]): Promise<(BotEntity | null)[]> {
+    const rows = await this.bots.findBy({ id: In([...ids]) });
+    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+  }
+
+  async findByWidgetKey(widgetKey: string): Promise<BotEntity | null> {
+    return this.bots.findOneBy({ widgetKey });
+  }
+
   /** The bots an account is a member of, oldest first, with its role on each. */
   async listFor(accountId: string): Promise<Membership[]> {
     const rows = await this.members.find({

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { BotRole } from '../../common/auth/bot-role';
+import { AppError } from '../../common/errors/app-error';
 import { BotEntity } from '../bot.entity';
 
 registerEnumType(BotRole, { name: 'BotRole' });
@@ -18,8 +19,8 @@ export class BotModel {
   @Field({ description: 'Public key a chat widget uses to open end-user sessions.' })
   widgetKey: string;
 
-  @Field(() => BotRole, { description: "The caller's role on this bot." })
-  myRole: BotRole;
+  /** The caller's role; null when the caller is no member (an end user, the bot engine). */
+  myRole: BotRole | null;
 
   @Field(() => GraphQLISODateTime)
   createdAt: Date;
@@ -30,7 +31,10 @@ export class BotModel {
   })
   botEngineKeyRotatedAt: Date | null;
 
-  static from(entity: BotEntity, myRole: BotRole): BotModel {
+  /** Internal: resolves `entryStory`. */
+  entryStoryId: string | null;
+
+  static from(entity: BotEntity, myRole: BotRole | null): BotModel {
     return Object.assign(new BotModel(), {
       id: entity.id,
       name: entity.name,
@@ -39,6 +43,15 @@ export class BotModel {
       myRole,
       createdAt: entity.createdAt,
       botEngineKeyRotatedAt: entity.engineKeyRotatedAt,
+      entryStoryId: entity.entryStoryId,
     });
   }
+}
+
+/** Fields of Bot only its members may read (an end user may read a request's bot name). */
+export function assertMemberView(bot: BotModel): BotRole {
+  if (!bot.myRole) {
+    throw AppError.forbidden('Only members of the bot may read this');
+  }
+  return bot.myRole;
 }

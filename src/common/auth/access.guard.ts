@@ -96,6 +96,10 @@ export class AccessGuard implements CanActivate {
         return { granted: { principal } };
       case 'account':
         return principal.kind === 'account' ? { granted: { principal } } : undefined;
+      case 'anyEndUser':
+        return principal.kind === 'endUser'
+          ? { granted: { principal, botId: principal.botId } }
+          : undefined;
       case 'member': {
         if (principal.kind !== 'account') {
           return undefined;

@@ -11,6 +11,7 @@ export type TargetPicker = (args: Record<string, unknown>) => { kind: TargetKind
  * One way to be allowed to call an operation. An operation lists every way; the caller needs one.
  * - anyone: no credential needed;
  * - account: any signed-in Administrator or Support Agent (account token);
+ * - anyEndUser: any end user (end-user token), acting on its own bot;
  * - member: an account with one of `roles` on the bot of the target;
  * - endUser: an end user of the bot of the target (and, for targets an end user owns, its owner);
  * - botEngine: the bot engine of the bot of the target.
@@ -18,6 +19,7 @@ export type TargetPicker = (args: Record<string, unknown>) => { kind: TargetKind
 export type AccessRule =
   | { who: 'anyone' }
   | { who: 'account' }
+  | { who: 'anyEndUser' }
   | { who: 'member'; roles: readonly BotRole[]; target: TargetPicker; targetLabel: string }
   | { who: 'endUser'; target: TargetPicker; targetLabel: string }
   | { who: 'botEngine'; target: TargetPicker; targetLabel: string };
@@ -42,6 +44,8 @@ export function target(kind: TargetKind, argument: string): { pick: TargetPicker
 type Target = ReturnType<typeof target>;
 
 export const signedInAccount = (): AccessRule => ({ who: 'account' });
+
+export const signedInEndUser = (): AccessRule => ({ who: 'anyEndUser' });
 
 export const membersOf = (roles: readonly BotRole[], of: Target): AccessRule => ({
   who: 'member',
@@ -76,6 +80,8 @@ export function describeRule(rule: AccessRule): string {
       return 'anyone';
     case 'account':
       return 'any account';
+    case 'anyEndUser':
+      return 'any END_USER';
     case 'member':
       return `${rule.roles.join('|')} of ${rule.targetLabel}`;
     case 'endUser':

@@ -2,17 +2,22 @@ import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { ServerOptions, Context as WsContext } from 'graphql-ws';
-import { AppConfig } from '../../config/app-config';
+import type { Extra } from 'graphql-ws/use/ws';
 import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
+import { ConnectionHooks } from './connection-hooks';
 import { formatError, formatErrors } from '../errors/format-error';
 import { GraphQLContext } from './graphql-context';
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** What graphql-ws keeps for one connection: its principal, proven at `connection_init`. */
-export interface ConnectionExtra {
+/** A dead peer (no pong to our ping) is dropped after at most twice this. */
+const KEEPALIVE_INTERVAL_MS = 15_000;
+
+/** What graphql-ws keeps for one connection: its socket, and its principal from `connection_init`. */
+export interface ConnectionExtra extends Extra {
   principal?: Principal;
+  keepAlive?: NodeJS.Timeout;
 }
 
 type ConnectionContext = WsContext<Record<string, unknown> | undefined, ConnectionExtra>;
@@ -30,8 +35,8 @@ function isConnectionContext(value: unknown): value is ConnectionContext {
  * same `formatError`.
  */
 export function graphqlOptions(
-  config: AppConfig,
   authenticator: Authenticator,
+  hooks: ConnectionHooks,
 ): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
@@ -48,7 +53,7 @@ export function graphqlOptions(
       }
       return { req: source.req, loaders: new Map() };
     },
-    subscriptions: { 'graphql-ws': graphqlWsOptions(authenticator) },
+    subscriptions: { 'graphql-ws': graphqlWsOptions(authenticator, hooks) },
   };
 }
 
@@ -58,6 +63,7 @@ export function graphqlOptions(
  */
 function graphqlWsOptions(
   authenticator: Authenticator,
+  hooks: ConnectionHooks,
 ): GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'onError'> {
   return {
     path: GRAPHQL_PATH,
@@ -68,10 +74,41 @@ function graphqlWsOptions(
         return false;
       }
       ctx.extra.principal = principal;
+      keepAlive(ctx.extra);
+      await hooks.open(principal);
       return true;
+    },
+    onClose: async (wsContext) => {
+      const { extra } = wsContext as ConnectionContext;
+      clearInterval(extra.keepAlive);
+      if (extra.principal) {
+        const principal = extra.principal;
+        extra.principal = undefined;
+        await hooks.close(principal);
+      }
     },
     onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
     onNext: (_ctx, _id, _payload, _args, result) =>
       result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
   };
+}
+
+/**
+ * Pings the peer at an interval and terminates the socket when the previous ping got no pong,
+ * so a vanished browser (sleep, network loss) stops counting as connected.
+ */
+function keepAlive(extra: ConnectionExtra): void {
+  let alive = true;
+  extra.socket.on('pong', () => {
+    alive = true;
+  });
+  extra.keepAlive = setInterval(() => {
+    if (!alive) {
+      extra.socket.terminate();
+      return;
+    }
+    alive = false;
+    extra.socket.ping();
+  }, KEEPALIVE_INTERVAL_MS);
+  extra.keepAlive.unref();
 }

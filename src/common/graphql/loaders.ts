@@ -12,7 +12,9 @@ export function loaderFor<K, V>(
 ): DataLoader<K, V> {
   let loader = ctx.loaders.get(name) as DataLoader<K, V> | undefined;
   if (!loader) {
-    loader = new DataLoader<K, V>(batch);
+    // A subscription's context lives as long as the subscription: batch its events' fields,
+    // but never serve one event with data cached for an earlier one.
+    loader = new DataLoader<K, V>(batch, { cache: ctx.connectionPrincipal === undefined });
     ctx.loaders.set(name, loader);
   }
   return loader;

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { PubSub } from 'graphql-subscriptions';
 
 /**
  * The port every module publishes through, after commit, and subscriptions listen on. Topics are
  * built per resource by the module that owns them (`supportStatusTopic(botId)`), never one global
  * topic filtered per subscriber. In-process here; a Redis adapter serves several instances.
+ *
+ * `subscribe` listens from the moment it is called (not from the first `next()`), so a stream
+ * that replays history before reading live events loses nothing published meanwhile.
  */
 export abstract class PubSubPort {
   abstract publish<T>(topic: string, payload: T): Promise<void>;
@@ -13,13 +15,56 @@ export abstract class PubSubPort {
 
 export class InProcessPubSub extends PubSubPort {
   // One listener per live subscription: no listener cap.
-  private readonly pubsub = new PubSub({ eventEmitter: new EventEmitter().setMaxListeners(0) });
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
 
   publish<T>(topic: string, payload: T): Promise<void> {
-    return this.pubsub.publish(topic, payload);
+    this.emitter.emit(topic, payload);
+    return Promise.resolve();
   }
 
   subscribe<T>(topic: string): AsyncIterableIterator<T> {
-    return this.pubsub.asyncIterableIterator<T>(topic);
+    const buffered: T[] = [];
+    let waiting: ((result: IteratorResult<T>) => void) | undefined;
+    let closed = false;
+    const listener = (payload: T): void => {
+      if (waiting) {
+        const wake = waiting;
+        waiting = undefined;
+        wake({ done: false, value: payload });
+      } else {
+        buffered.push(payload);
+      }
+    };
+    const close = (): IteratorResult<T> => {
+      if (!closed) {
+        closed = true;
+        this.emitter.off(topic, listener);
+        buffered.length = 0;
+        waiting?.({ done: true, value: undefined });
+        waiting = undefined;
+      }
+      return { done: true, value: undefined };
+    };
+    this.emitter.on(topic, listener);
+    const iterator: AsyncIterableIterator<T> = {
+      next: () => {
+        if (buffered.length > 0) {
+          return Promise.resolve({ done: false, value: buffered.shift() as T });
+        }
+        if (closed) {
+          return Promise.resolve({ done: true, value: undefined });
+        }
+        return new Promise((resolve) => {
+          waiting = resolve;
+        });
+      },
+      return: () => Promise.resolve(close()),
+      throw: (error?: unknown) => {
+        close();
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 }

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
+import { PubSubPort } from '../common/pubsub/pubsub';
+import { replayThenLive } from '../common/pubsub/replay-then-live';
+import { languageOf } from './language';
+import { AppendedMessage, MessageLogService } from './message-log.service';
+import { MessageModel } from './models/message.model';
+import {
+  BotEventModel,
+  BotEventType,
+  ConversationEventModel,
+  ConversationEventType,
+  UserRequestChangeModel,
+  UserRequestChangeType,
+  UserRequestModel,
+} from './models/user-request.model';
+import { bannerText } from './notices';
+import { ControlMode, Language, MessageAuthor } from './request-enums';
+import { UserRequestEntity } from './user-request.entity';
+
+export const conversationTopic = (requestId: string): string => `conversation:${requestId}`;
+export const requestsTopic = (botId: string): string => `requests:${botId}`;
+export const botEventsTopic = (botId: string): string => `bot-events:${botId}`;
+
+/** The end user's banner: shown while a person has control, in the end user's language. */
+export function bannerFor(controlMode: ControlMode, locale: string): string | null {
+  return controlMode === ControlMode.HUMAN ? bannerText(languageOf(locale) as Language) : null;
+}
+
+/**
+ * Everything published about requests, always after the change is committed: the
+ * conversation stream of a request, the requests list of a bot, and the bot engine's events.
+ * Payloads are complete models built once, so delivering them to many subscribers costs no query.
+ */
+@Injectable()
+export class ConversationStreams {
+  constructor(
+    private readonly pubsub: PubSubPort,
+    private readonly messages: MessageLogService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new message: on its conversation, as an update of its request, and to the bot engine. */
+  async messagePosted({ message, request, endUserLocale }: AppendedMessage): Promise<void> {
+    const model = MessageModel.from(message);
+    await this.conversationEvent(request.id, {
+      type: ConversationEventType.MESSAGE_POSTED,
+      message: model,
+      banner: bannerFor(request.controlMode, endUserLocale),
+      at: message.createdAt,
+    });
+    await this.requestChanged(request, UserRequestChangeType.UPDATED);
+    // The bot engine hears end users only while the bot has control.
+    if (message.author === MessageAuthor.END_USER && request.controlMode === ControlMode.BOT) {
+      await this.botEvent(request, BotEventType.USER_MESSAGE, model);
+    }
+  }
+
+  async presenceChanged(
+    request: UserRequestEntity,
+    locale: string,
+    online: boolean,
+  ): Promise<void> {
+    await this.conversationEvent(request.id, {
+      type: ConversationEventType.END_USER_PRESENCE_CHANGED,
+      endUserOnline: online,
+      banner: bannerFor(request.controlMode, locale),
+      at: this.clock.now(),
+    });
+    await this.requestChanged(request, UserRequestChangeType.UPDATED);
+  }
+
+  async conversationEvent(
+    requestId: string,
+    event: Omit<ConversationEventModel, 'requestId' | 'message' | 'endUserOnline'> &
+      Partial<Pick<ConversationEventModel, 'message' | 'endUserOnline'>>,
+  ): Promise<void> {
+    const payload = Object.assign(new ConversationEventModel(), {
+      requestId,
+      message: null,
+      endUserOnline: null,
+      ...event,
+    });
+    await this.pubsub.publish(conversationTopic(requestId), payload);
+  }
+
+  async requestChanged(request: UserRequestEntity, type: UserRequestChangeType): Promise<void> {
+    const change = Object.assign(new UserRequestChangeModel(), {
+      type,
+      request: UserRequestModel.from(request),
+    });
+    await this.pubsub.publish(requestsTopic(request.botId), change);
+  }
+
+  async botEvent(
+    request: UserRequestEntity,
+    type: BotEventType,
+    message: MessageModel | null = null,
+  ): Promise<void> {
+    const event = Object.assign(new BotEventModel(), {
+      type,
+      request: UserRequestModel.from(request),
+      message,
+    });
+    await this.pubsub.publish(botEventsTopic(request.botId), event);
+  }
+
+  /**
+   * A request's events. With `afterSeq`, every MESSAGE_POSTED with a greater seq is replayed
+   * from the log first, then the stream goes live, with no gap and no duplicate.
+   */
+  conversation(
+    request: { id: string; controlMode: ControlMode },
+    endUserLocale: string,
+    afterSeq: number | null,
+  ): AsyncIterableIterator<ConversationEventModel> {
+    const live = this.pubsub.subscribe<ConversationEventModel>(conversationTopic(request.id));
+    if (afterSeq === null) {
+      return live;
+    }
+    const replay = async (): Promise<ConversationEventModel[]> => {
+      const missed = await this.messages.after(request.id, afterSeq);
+      return missed.map((message) =>
+        Object.assign(new ConversationEventModel(), {
+          type: ConversationEventType.MESSAGE_POSTED,
+          requestId: request.id,
+          message: MessageModel.from(message),
+          endUserOnline: null,
+          banner: bannerFor(request.controlMode, endUserLocale),
+          at: message.createdAt,
+        }),
+      );
+    };
+    return replayThenLive(live, replay, (event) =>
+      event.type === ConversationEventType.MESSAGE_POSTED && event.message
+        ? event.message.seq
+        : null,
+    );
+  }
+
+  requests(botId: string): AsyncIterableIterator<UserRequestChangeModel> {
+    return this.pubsub.subscribe(requestsTopic(botId));
+  }
+
+  botEvents(botId: string): AsyncIterableIterator<BotEventModel> {
+    return this.pubsub.subscribe(botEventsTopic(botId));
+  }
+}

@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Brackets, DataSource, In, Repository } from 'typeorm';
+import { AvailabilityService } from '../availability/availability.service';
+import { StoriesService } from '../bots/stories.service';
+import { Clock } from '../common/clock/clock';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, encodeCursor, pageSize } from '../common/pagination/cursor';
+import { isUuid } from '../common/validation/uuid';
+import { ConversationStreams } from './conversation-streams';
+import { RequestFilter } from './dto/requests.inputs';
+import { EndUsersService } from './end-users.service';
+import { AppendedMessage, MessageLogService } from './message-log.service';
+import { MessageEntity } from './message.entity';
+import { BotEventType, UserRequestChangeType } from './models/user-request.model';
+import { ControlMode, MessageAuthor, RequestStatus } from './request-enums';
+import { UserRequestEntity } from './user-request.entity';
+
+export const MAX_TEXT_LENGTH = 4000;
+const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
+
+export interface RequestPage {
+  edges: { cursor: string; node: UserRequestEntity }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+/** Message text as stored: trimmed, 1 to 4,000 characters; else BAD_USER_INPUT on `text`. */
+export function checkText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_TEXT_LENGTH) {
+    throw AppError.badInput('text', `text must be 1 to ${MAX_TEXT_LENGTH} characters once trimmed`);
+  }
+  return trimmed;
+}
+
+export function checkClientMessageId(clientMessageId: string | null | undefined): string | null {
+  if (clientMessageId === null || clientMessageId === undefined) {
+    return null;
+  }
+  if (clientMessageId.length === 0 || clientMessageId.length > MAX_CLIENT_MESSAGE_ID_LENGTH) {
+    throw AppError.badInput(
+      'clientMessageId',
+      `clientMessageId must be 1 to ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters`,
+    );
+  }
+  return clientMessageId;
+}
+
+/** User requests: opening one (and playing the entry story), messages, closing, listing. */
+@Injectable()
+export class RequestsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(UserRequestEntity) private readonly requests: Repository<UserRequestEntity>,
+    private readonly messageLog: MessageLogService,
+    private readonly streams: ConversationStreams,
+    private readonly endUsers: EndUsersService,
+    private readonly stories: StoriesService,
+    private readonly availability: AvailabilityService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Opens a request for the end user, recording the support status of this instant, and plays
+   * the bot's entry story in the same transaction: its messages are the request's first ones.
+   */
+  async open(endUserId: string, botId: string): Promise<UserRequestEntity> {
+    const { state } = await this.availability.status(botId);
+    const actions = await this.stories.playEntryStory(botId, state);
+    const { request, posted } = await this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const created = await manager.save(
+        manager.create(UserRequestEntity, {
+          botId,
+          endUserId,
+          status: RequestStatus.OPEN,
+          controlMode: ControlMode.BOT,
+          awaitingHuman: actions.some((action) => action.kind === 'REQUEST_HUMAN'),
+          supportStatusAtCreation: state,
+          lastSeq: 0,
+          lastActivityAt: now,
+          closedAt: null,
+          createdAt: now,
+        }),
+      );
+      const appended: AppendedMessage[] = [];
+      for (const action of actions) {
+        if (action.kind === 'SEND_MESSAGE') {
+          appended.push(
+            await this.messageLog.appendIn(manager, {
+              requestId: created.id,
+              author: MessageAuthor.BOT,
+              text: action.text,
+            }),
+          );
+        }
+      }
+      return { request: appended.at(-1)?.request ?? created, posted: appended };
+    });
+    await this.streams.requestChanged(request, UserRequestChangeType.OPENED);
+    await this.streams.botEvent(request, BotEventType.REQUEST_OPENED);
+    for (const message of posted) {
+      await this.streams.messagePosted(message);
+    }
+    return request;
+  }
+
+  async get(requestId: string): Promise<UserRequestEntity> {
+    const request = isUuid(requestId) ? await this.requests.findOneBy({ id: requestId }) : null;
+    if (!request) {
+      throw AppError.notFound('Request');
+    }
+    return request;
+  }
+
+  async byIds(ids: readonly string[]): Promise<(UserRequestEntity | null)[]> {
+    const rows = await this.requests.findBy({ id: In([...ids]) });
+    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+  }
+
+  /** Where a request belongs, for the access guard. */
+  async locate(requestId: string): Promise<{ botId: string; endUserId: string } | null> {
+    const request = await this.requests.findOne({
+      select: { botId: true, endUserId: true },
+      where: { id: requestId },
+    });
+    return request ? { botId: request.botId, endUserId: request.endUserId } : null;
+  }
+
+  /** The open requests of an end user (to tell their streams about its presence). */
+  openRequestsOf(endUserId: string): Promise<UserRequestEntity[]> {
+    return this.requests.findBy({ endUserId, status: RequestStatus.OPEN });
+  }
+
+  async postAsEndUser(
+    requestId: string,
+    text: string,
+    clientMessageId?: string | null,
+  ): Promise<MessageEntity> {
+    return this.post({
+      requestId,
+      author: MessageAuthor.END_USER,
+      text: checkText(text),
+      clientMessageId: checkClientMessageId(clientMessageId),
+    });
+  }
+
+  /** The bot engine's answer; refused with BOT_PAUSED while a person has control. */
+  async postAsBot(
+    requestId: string,
+    text: string,
+    clientMessageId?: string | null,
+  ): Promise<MessageEntity> {
+    return this.post({
+      requestId,
+      author: MessageAuthor.BOT,
+      text: checkText(text),
+      clientMessageId: checkClientMessageId(clientMessageId),
+      requireControlMode: ControlMode.BOT,
+    });
+  }
+
+  /** Closes the request (a second close answers the closed request as it is). */
+  async close(requestId: string): Promise<UserRequestEntity> {
+    const now = this.clock.now();
+    const result = await this.requests
+      .createQueryBuilder()
+      .update(UserRequestEntity)
+      .set({
+        status: RequestStatus.CLOSED,
+        closedAt: now,
+        lastActivityAt: now,
+        awaitingHuman: false,
+      })
+      .where('id = :id AND status = :open', { id: requestId, open: RequestStatus.OPEN })
+      .execute();
+    const request = await this.get(requestId);
+    if (result.affected) {
+      await this.streams.requestChanged(request, UserRequestChangeType.CLOSED);
+    }
+    return request;
+  }
+
+  /** Messages in ascending seq; `first` 1..500 (default 100). */
+  messages(
+    requestId: string,
+    afterSeq: number | null | undefined,
+    first: number | null | undefined,
+  ): Promise<MessageEntity[]> {
+    return this.messageLog.after(requestId, afterSeq ?? 0, pageSize(first, 100, 500));
+  }
+
+  /** A bot's requests, newest activity first, by keyset pagination. */
+  async list(
+    botId: string,
+    filter: RequestFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<RequestPage> {
+    const size = pageSize(first, 50, 200);
+    const position = after ? decodeCursor(after) : null;
+    const query = this.requests.createQueryBuilder('r').where('r.bot_id = :botId', { botId });
+    if (filter?.status) {
+      query.andWhere('r.status = :status', { status: filter.status });
+    }
+    if (filter?.controlMode) {
+      query.andWhere('r.control_mode = :controlMode', { controlMode: filter.controlMode });
+    }
+    if (filter?.awaitingHuman !== undefined && filter.awaitingHuman !== null) {
+      query.andWhere('r.awaiting_human = :awaitingHuman', { awaitingHuman: filter.awaitingHuman });
+    }
+    if (filter?.endUserOnline !== undefined && filter.endUserOnline !== null) {
+      const online = await this.endUsers.onlineOf(botId);
+      if (filter.endUserOnline) {
+        query.andWhere(online.length ? 'r.end_user_id IN (:...online)' : 'FALSE', { online });
+      } else if (online.length) {
+        query.andWhere('r.end_user_id NOT IN (:...online)', { online });
+      }
+    }
+    const totalCount = await query.clone().getCount();
+    if (position) {
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where('r.last_activity_at < :at', { at: position.at })
+            .orWhere('r.last_activity_at = :at AND r.id < :id', {
+              at: position.at,
+              id: position.id,
+            }),
+        ),
+      );
+    }
+    const rows = await query
+      .orderBy('r.last_activity_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(size + 1)
+      .getMany();
+    const page = rows.slice(0, size);
+    const edges = page.map((node) => ({
+      cursor: encodeCursor({ at: node.lastActivityAt, id: node.id }),
+      node,
+    }));
+    return {
+      edges,
+      hasNextPage: rows.length > size,
+      endCursor: edges.at(-1)?.cursor ?? null,
+      totalCount,
+    };
+  }
+
+  private async post(input: Parameters<MessageLogService['append']>[0]): Promise<MessageEntity> {
+    const appended = await this.messageLog.append(input);
+    if (appended.created) {
+      await this.streams.messagePosted(appended);
+    }
+    return appended.message;
+  }
+}
