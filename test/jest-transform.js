@@ -4,10 +4,13 @@
 // and an ESM module's own `createRequire` is dropped for CommonJS's `require`.
 'use strict';
 const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const ts = require('typescript');
 
-const TRANSFORM_VERSION = '2';
-const ESM_SYNTAX = /^\s*(import|export)[\s{*]|import\.meta/m;
+// Any change to this file changes every cache key.
+const TRANSFORM_SOURCE = readFileSync(__filename);
+// ESM statements, import.meta, or a dynamic import() (which jest's CommonJS sandbox cannot run).
+const ESM_SYNTAX = /^\s*(import|export)[\s{*]|import\.meta|\bimport\(/m;
 
 const compilerOptions = {
   module: ts.ModuleKind.CommonJS,
@@ -25,6 +28,9 @@ function withoutImportMeta(source) {
     source
       // `const require = createRequire(import.meta.url)`: CommonJS already has its own `require`.
       .replace(/^\s*(const|let|var)\s+require\s*=\s*[^;\n]*createRequire\([^;\n]*;?/gm, '')
+      // The same, minified (PGlite's Emscripten glue: `var require=e(C)` after importing
+      // createRequire as `e`): a hoisted local `require` would shadow CommonJS's own.
+      .replace(/\bvar require=([\w$]+)\(([\w$.]+)\)/g, 'void $1')
       .replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href")
       .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
       .replace(/\bimport\.meta\.filename\b/g, '__filename')
@@ -34,7 +40,7 @@ function withoutImportMeta(source) {
 module.exports = {
   getCacheKey(source, filename) {
     return createHash('sha1')
-      .update(TRANSFORM_VERSION)
+      .update(TRANSFORM_SOURCE)
       .update(ts.version)
       .update(filename)
       .update(source)

@@ -57,8 +57,8 @@ export class RequestsResolver {
   })
   async startEndUserSession(
     @Args('widgetKey') widgetKey: string,
-    @Args('input', { type: () => EndUserSessionInput, nullable: true })
-    input: EndUserSessionInput | null,
+    // Typed as the class (not `| null`) so the validation pipe sees its rules; it may be null.
+    @Args('input', { type: () => EndUserSessionInput, nullable: true }) input: EndUserSessionInput,
     @Context() ctx: GraphQLContext,
   ): Promise<EndUserSessionModel> {
     const session = await this.endUsers.startSession(

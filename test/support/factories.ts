@@ -77,3 +77,78 @@ export async function botWithTeam(app: TestApp): Promise<{
 /** The codes of a result's errors, in order. */
 export const codes = (result: { errors?: { extensions: { code: string } }[] }): string[] =>
   (result.errors ?? []).map((error) => error.extensions.code);
+
+export interface TestEndUser {
+  id: string;
+  token: string;
+  locale: string;
+  language: 'EN' | 'FR';
+}
+
+export async function startSession(
+  app: TestApp,
+  bot: TestBot,
+  input: { externalId?: string; displayName?: string; locale?: string } | null = null,
+  headers: Record<string, string> = {},
+): Promise<TestEndUser> {
+  const result = await app.request<{
+    startEndUserSession: {
+      token: string;
+      endUser: { id: string; locale: string; language: 'EN' | 'FR' };
+    };
+  }>(
+    `mutation ($key: String!, $input: EndUserSessionInput) {
+       startEndUserSession(widgetKey: $key, input: $input) { token endUser { id locale language } }
+     }`,
+    { key: bot.widgetKey, input },
+    undefined,
+    headers,
+  );
+  if (result.errors?.length || !result.data) {
+    throw new Error(`startEndUserSession failed: ${JSON.stringify(result.errors)}`);
+  }
+  const { token, endUser } = result.data.startEndUserSession;
+  return { id: endUser.id, token, locale: endUser.locale, language: endUser.language };
+}
+
+export async function openRequest(app: TestApp, endUser: TestEndUser): Promise<{ id: string }> {
+  return (
+    await app.ok<{ openRequest: { id: string } }>(
+      `mutation { openRequest { id } }`,
+      {},
+      endUser.token,
+    )
+  ).openRequest;
+}
+
+export async function sendUserMessage(
+  app: TestApp,
+  endUser: TestEndUser,
+  requestId: string,
+  text: string,
+  clientMessageId?: string,
+): Promise<{ id: string; seq: number; text: string }> {
+  return (
+    await app.ok<{ sendUserMessage: { id: string; seq: number; text: string } }>(
+      `mutation ($requestId: ID!, $text: String!, $cid: String) {
+         sendUserMessage(requestId: $requestId, text: $text, clientMessageId: $cid) { id seq text }
+       }`,
+      { requestId, text, cid: clientMessageId ?? null },
+      endUser.token,
+    )
+  ).sendUserMessage;
+}
+
+export async function rotateEngineKey(
+  app: TestApp,
+  admin: TestAccount,
+  bot: TestBot,
+): Promise<string> {
+  return (
+    await app.ok<{ rotateBotEngineKey: string }>(
+      'mutation ($botId: ID!) { rotateBotEngineKey(botId: $botId) }',
+      { botId: bot.id },
+      admin.token,
+    )
+  ).rotateBotEngineKey;
+}

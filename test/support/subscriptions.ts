@@ -1,3 +1,5 @@
+import { InProcessPubSub, PubSubPort } from '../../src/common/pubsub/pubsub';
+import { TestApp } from './test-app';
 import { Client } from 'graphql-ws';
 
 /** What a graphql-ws subscription delivered, read one event at a time. */
@@ -63,4 +65,13 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Waits until `count` subscriptions listen on `topic` in the service, so a test publishes only
+ * once its subscribers are in place (graphql-ws does not acknowledge a subscription).
+ */
+export async function waitForSubscribers(app: TestApp, topic: string, count = 1): Promise<void> {
+  const pubsub = app.app.get(PubSubPort) as InProcessPubSub;
+  await waitFor(() => pubsub.subscriberCount(topic) >= count);
 }

@@ -101,6 +101,21 @@ export class TestApp {
     return client;
   }
 
+  /**
+   * A graphql-ws client whose connection the service has acknowledged: its `onConnect` (credential
+   * check, presence) has run.
+   */
+  async connectedWs(connectionParams: Record<string, unknown>): Promise<Client> {
+    const client = this.ws(connectionParams);
+    await new Promise<void>((resolve, reject) => {
+      client.on('connected', () => resolve());
+      client.on('closed', (event) =>
+        reject(new Error(`Connection closed: ${JSON.stringify(event)}`)),
+      );
+    });
+    return client;
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) {
       void socket.dispose();

@@ -17,6 +17,11 @@ export class InProcessPubSub extends PubSubPort {
   // One listener per live subscription: no listener cap.
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
+  /** Subscriptions listening on a topic now (operations' gauges, tests waiting for a subscriber). */
+  subscriberCount(topic: string): number {
+    return this.emitter.listenerCount(topic);
+  }
+
   publish<T>(topic: string, payload: T): Promise<void> {
     this.emitter.emit(topic, payload);
     return Promise.resolve();
