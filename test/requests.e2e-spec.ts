@@ -15,7 +15,7 @@ import {
   conversationTopic,
   requestsTopic,
 } from '../src/requests/conversation-streams';
-import { Subscription, waitFor, waitForSubscribers } from './support/subscriptions';
+import { Subscription, waitForSubscribers } from './support/subscriptions';
 
 const REQUEST = `query ($id: ID!) {
   request(id: $id) {
@@ -445,7 +445,7 @@ describe('end users and requests', () => {
       );
       await sendUserMessage(app, endUser, id, 'Is anyone there?');
       for (const subscription of [forAgent, forEndUser]) {
-        expect((await subscription.next()).data?.conversationEvents).toMatchObject({
+        expect(await nextMessage(subscription)).toMatchObject({
           type: 'MESSAGE_POSTED',
           message: { seq: 1, author: 'END_USER', text: 'Is anyone there?' },
         });

@@ -72,6 +72,6 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Prom
  * once its subscribers are in place (graphql-ws does not acknowledge a subscription).
  */
 export async function waitForSubscribers(app: TestApp, topic: string, count = 1): Promise<void> {
-  const pubsub = app.app.get(PubSubPort) as InProcessPubSub;
+  const pubsub = app.app.get<PubSubPort, InProcessPubSub>(PubSubPort);
   await waitFor(() => pubsub.subscriberCount(topic) >= count);
 }
