@@ -1,6 +1,14 @@
 import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsString, Length, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEnum,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateNested,
+} from 'class-validator';
 import { SupportTeamState } from '../../availability/models/availability.models';
 import { Trim } from '../../common/validation/transforms';
 
@@ -27,21 +35,32 @@ registerEnumType(StoryStepKindEnum, {
 @InputType('JumpConditionInput')
 export class JumpConditionInput {
   @Field(() => SupportTeamState)
+  @IsEnum(SupportTeamState)
   supportTeam: SupportTeamState;
 }
 
 @InputType('StoryStepInput')
 export class StoryStepInput {
   @Field(() => StoryStepKindEnum)
+  @IsEnum(StoryStepKindEnum)
   kind: StoryStepKindEnum;
 
+  /** Kind-specific rules (required, length) are the stories service's. */
   @Field(() => String, { nullable: true, description: 'SEND_MESSAGE: what the bot says.' })
+  @IsOptional()
+  @IsString()
   text?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'JUMP_TO: a story of the same bot.' })
+  @IsOptional()
+  @IsString()
   targetStoryId?: string | null;
 
   @Field(() => [JumpConditionInput], { nullable: true, description: 'JUMP_TO: all must hold.' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => JumpConditionInput)
   conditions?: JumpConditionInput[] | null;
 }
 

@@ -46,7 +46,8 @@ function hasRules(type: unknown): type is new () => object {
 
 function flatten(errors: ValidationError[], prefix: string): { field: string; message: string }[] {
   return errors.flatMap((error) => {
-    const field = `${prefix}.${error.property}`;
+    // class-validator reports an object it has no rules for with an undefined property.
+    const field = error.property === undefined ? prefix : `${prefix}.${error.property}`;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return own.length > 0 ? own.slice(0, 1) : flatten(error.children ?? [], field);
   });
