@@ -44,7 +44,9 @@ export class AddStoriesEndUsersAndRequests1795264313031 implements MigrationInte
 
     await queryRunner.query(`CREATE TYPE "public"."request_status" AS ENUM ('OPEN', 'CLOSED')`);
     await queryRunner.query(`CREATE TYPE "public"."control_mode" AS ENUM ('BOT', 'HUMAN')`);
-    await queryRunner.query(`CREATE TYPE "public"."support_team_state" AS ENUM ('ONLINE', 'OFFLINE')`);
+    await queryRunner.query(
+      `CREATE TYPE "public"."support_team_state" AS ENUM ('ONLINE', 'OFFLINE')`,
+    );
     await queryRunner.query(`
       CREATE TABLE "user_requests" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -68,10 +70,16 @@ export class AddStoriesEndUsersAndRequests1795264313031 implements MigrationInte
     await queryRunner.query(
       `CREATE INDEX "user_requests_bot_id_activity_idx" ON "user_requests" ("bot_id", "last_activity_at", "id")`,
     );
-    await queryRunner.query(`CREATE INDEX "user_requests_end_user_id_idx" ON "user_requests" ("end_user_id")`);
+    await queryRunner.query(
+      `CREATE INDEX "user_requests_end_user_id_idx" ON "user_requests" ("end_user_id")`,
+    );
 
-    await queryRunner.query(`CREATE TYPE "public"."message_author" AS ENUM ('END_USER', 'BOT', 'AGENT', 'SYSTEM')`);
-    await queryRunner.query(`CREATE TYPE "public"."system_notice" AS ENUM ('AGENT_JOINED', 'AGENT_LEFT')`);
+    await queryRunner.query(
+      `CREATE TYPE "public"."message_author" AS ENUM ('END_USER', 'BOT', 'AGENT', 'SYSTEM')`,
+    );
+    await queryRunner.query(
+      `CREATE TYPE "public"."system_notice" AS ENUM ('AGENT_JOINED', 'AGENT_LEFT')`,
+    );
     await queryRunner.query(`
       CREATE TABLE "messages" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
