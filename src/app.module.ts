@@ -5,6 +5,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from './accounts/accounts.module';
 import { AvailabilityModule } from './availability/availability.module';
 import { BotsModule } from './bots/bots.module';
+import { LiveConversationsModule } from './live-conversations/live-conversations.module';
+import { OperatorProfilesModule } from './operator-profiles/operator-profiles.module';
 import { RequestsModule } from './requests/requests.module';
 import { AccessModule } from './common/auth/access.module';
 import { Authenticator } from './common/auth/authenticator';
@@ -41,6 +43,8 @@ export class AppModule {
         BotsModule,
         AvailabilityModule,
         RequestsModule,
+        LiveConversationsModule,
+        OperatorProfilesModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

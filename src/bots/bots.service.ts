@@ -8,6 +8,8 @@ import { BOT_ENGINE_KEY_PREFIX } from '../common/auth/authenticator';
 import { BotAccessDirectory } from '../common/auth/bot-access.directory';
 import { BotRole } from '../common/auth/bot-role';
 import { Clock } from '../common/clock/clock';
+import { membershipRevokedTopic } from '../common/auth/membership-revocation';
+import { PubSubPort } from '../common/pubsub/pubsub';
 import { AppError } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { canonicalTimeZone } from '../common/validation/time-zone';
@@ -43,6 +45,7 @@ export class BotsService implements BotAccessDirectory {
     @InjectRepository(BotMemberEntity) private readonly members: Repository<BotMemberEntity>,
     private readonly accounts: AccountsService,
     private readonly clock: Clock,
+    private readonly pubsub: PubSubPort,
   ) {}
 
   /** Creates a bot; its creator becomes its first ADMINISTRATOR. */
@@ -190,6 +193,7 @@ export class BotsService implements BotAccessDirectory {
       }
       await manager.delete(BotMemberEntity, { botId, accountId });
     });
+    await this.pubsub.publish(membershipRevokedTopic(botId, accountId), { botId, accountId });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
+import { AppConfig } from '../config/app-config';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { replayThenLive } from '../common/pubsub/replay-then-live';
 import { languageOf } from './language';
@@ -38,11 +39,12 @@ export class ConversationStreams {
     private readonly pubsub: PubSubPort,
     private readonly messages: MessageLogService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   /** A new message: on its conversation, as an update of its request, and to the bot engine. */
   async messagePosted({ message, request, endUserLocale }: AppendedMessage): Promise<void> {
-    const model = MessageModel.from(message);
+    const model = MessageModel.from(message, this.config.publicUrl);
     await this.conversationEvent(request.id, {
       type: ConversationEventType.MESSAGE_POSTED,
       message: model,
@@ -73,7 +75,9 @@ export class ConversationStreams {
   async conversationEvent(
     requestId: string,
     event: Omit<ConversationEventModel, 'requestId' | 'message' | 'endUserOnline'> &
-      Partial<Pick<ConversationEventModel, 'message' | 'endUserOnline'>>,
+      Partial<
+        Pick<ConversationEventModel, 'message' | 'endUserOnline' | 'liveConversationPayload'>
+      >,
   ): Promise<void> {
     const payload = Object.assign(new ConversationEventModel(), {
       requestId,
@@ -124,7 +128,7 @@ export class ConversationStreams {
         Object.assign(new ConversationEventModel(), {
           type: ConversationEventType.MESSAGE_POSTED,
           requestId: request.id,
-          message: MessageModel.from(message),
+          message: MessageModel.from(message, this.config.publicUrl),
           endUserOnline: null,
           banner: bannerFor(request.controlMode, endUserLocale),
           at: message.createdAt,

@@ -19,6 +19,15 @@ export interface NewMessage {
   notice?: SystemNotice | null;
   /** Refuses with BOT_PAUSED when the request is not in this mode (the bot engine's sends). */
   requireControlMode?: ControlMode;
+  /** The agent who writes (AGENT messages). */
+  agentId?: string | null;
+  /** The operator as the end user sees them (AGENT messages and agent notices). */
+  operator?: { displayName: string; avatarPath: string } | null;
+  /**
+   * Runs once the request row is locked, before the insert: a last check that sees every
+   * change committed before this append (e.g. that the sender is still in control).
+   */
+  whileLocked?: (manager: EntityManager) => Promise<void>;
 }
 
 export interface AppendedMessage {
@@ -113,6 +122,9 @@ export class MessageLogService {
       text: input.text,
       notice: input.notice ?? null,
       clientMessageId: input.clientMessageId ?? null,
+      agentId: input.agentId ?? null,
+      operatorDisplayName: input.operator?.displayName ?? null,
+      operatorAvatarPath: input.operator?.avatarPath ?? null,
       createdAt: now,
     };
     await manager.insert(MessageEntity, message);

@@ -35,6 +35,18 @@ export class MessageEntity {
   @Column({ type: 'text', nullable: true })
   clientMessageId: string | null;
 
+  /** The account of the agent who wrote it (AGENT messages). */
+  @Column({ type: 'uuid', nullable: true })
+  agentId: string | null;
+
+  /** What the end user saw of the operator (AGENT messages and agent notices), as it was then. */
+  @Column({ type: 'text', nullable: true })
+  operatorDisplayName: string | null;
+
+  /** Path of the operator's avatar under the public URL (e.g. "/avatars/placeholder.svg"). */
+  @Column({ type: 'text', nullable: true })
+  operatorAvatarPath: string | null;
+
   /** From the service clock, like every instant the service writes. */
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

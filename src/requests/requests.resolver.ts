@@ -11,6 +11,7 @@ import {
   Subscription,
 } from '@nestjs/graphql';
 import { BotsService } from '../bots/bots.service';
+import { AppConfig } from '../config/app-config';
 import { BotModel } from '../bots/models/bot.model';
 import {
   Access,
@@ -49,6 +50,7 @@ export class RequestsResolver {
     private readonly endUsers: EndUsersService,
     private readonly streams: ConversationStreams,
     private readonly bots: BotsService,
+    private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -90,7 +92,10 @@ export class RequestsResolver {
     @Args('text') text: string,
     @Args('clientMessageId', { type: () => String, nullable: true }) clientMessageId: string | null,
   ): Promise<MessageModel> {
-    return MessageModel.from(await this.requests.postAsEndUser(requestId, text, clientMessageId));
+    return MessageModel.from(
+      await this.requests.postAsEndUser(requestId, text, clientMessageId),
+      this.config.publicUrl,
+    );
   }
 
   @Access(botEngineOf(theRequest))
@@ -100,7 +105,10 @@ export class RequestsResolver {
     @Args('text') text: string,
     @Args('clientMessageId', { type: () => String, nullable: true }) clientMessageId: string | null,
   ): Promise<MessageModel> {
-    return MessageModel.from(await this.requests.postAsBot(requestId, text, clientMessageId));
+    return MessageModel.from(
+      await this.requests.postAsBot(requestId, text, clientMessageId),
+      this.config.publicUrl,
+    );
   }
 
   @Access(endUsersOf(theRequest), operatorsOf(theRequest))
@@ -224,7 +232,7 @@ export class RequestsResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number | null,
   ): Promise<MessageModel[]> {
     return (await this.requests.messages(request.id, afterSeq, first)).map((message) =>
-      MessageModel.from(message),
+      MessageModel.from(message, this.config.publicUrl),
     );
   }
 

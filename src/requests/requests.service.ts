@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
 import { AvailabilityService } from '../availability/availability.service';
 import { StoriesService } from '../bots/stories.service';
 import { Clock } from '../common/clock/clock';
@@ -48,9 +48,20 @@ export function checkClientMessageId(clientMessageId: string | null | undefined)
   return clientMessageId;
 }
 
+/**
+ * Runs inside the transaction that closes a request, with its row locked; may return work to do
+ * after commit (publications).
+ */
+export type ClosingListener = (
+  manager: EntityManager,
+  request: UserRequestEntity,
+) => Promise<(() => Promise<void>) | void>;
+
 /** User requests: opening one (and playing the entry story), messages, closing, listing. */
 @Injectable()
 export class RequestsService {
+  private readonly closingListeners: ClosingListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(UserRequestEntity) private readonly requests: Repository<UserRequestEntity>,
@@ -162,25 +173,81 @@ export class RequestsService {
     });
   }
 
+  /** Lets another module act in the transaction that closes a request (end its live conversation). */
+  onClosing(listener: ClosingListener): void {
+    this.closingListeners.push(listener);
+  }
+
   /** Closes the request (a second close answers the closed request as it is). */
   async close(requestId: string): Promise<UserRequestEntity> {
-    const now = this.clock.now();
-    const result = await this.requests
-      .createQueryBuilder()
-      .update(UserRequestEntity)
-      .set({
-        status: RequestStatus.CLOSED,
-        closedAt: now,
-        lastActivityAt: now,
-        awaitingHuman: false,
-      })
-      .where('id = :id AND status = :open', { id: requestId, open: RequestStatus.OPEN })
-      .execute();
+    const { closed, afterCommit } = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lockForUpdate(manager, requestId);
+      if (locked.status === RequestStatus.CLOSED) {
+        return { closed: false, afterCommit: [] };
+      }
+      const followUps: (() => Promise<void>)[] = [];
+      for (const listener of this.closingListeners) {
+        const followUp = await listener(manager, locked);
+        if (followUp) {
+          followUps.push(followUp);
+        }
+      }
+      const now = this.clock.now();
+      await manager.update(
+        UserRequestEntity,
+        { id: requestId },
+        { status: RequestStatus.CLOSED, closedAt: now, lastActivityAt: now, awaitingHuman: false },
+      );
+      return { closed: true, afterCommit: followUps };
+    });
+    for (const followUp of afterCommit) {
+      await followUp();
+    }
     const request = await this.get(requestId);
-    if (result.affected) {
+    if (closed) {
       await this.streams.requestChanged(request, UserRequestChangeType.CLOSED);
     }
     return request;
+  }
+
+  /** Locks the request's row until the end of `manager`'s transaction. */
+  async lockForUpdate(manager: EntityManager, requestId: string): Promise<UserRequestEntity> {
+    const request = isUuid(requestId)
+      ? await manager
+          .createQueryBuilder(UserRequestEntity, 'r')
+          .where('r.id = :requestId', { requestId })
+          .setLock('pessimistic_write')
+          .getOne()
+      : null;
+    if (!request) {
+      throw AppError.notFound('Request');
+    }
+    return request;
+  }
+
+  /** HUMAN clears `awaitingHuman`: the queued request has been taken. */
+  async setControlMode(
+    manager: EntityManager,
+    requestId: string,
+    mode: ControlMode,
+  ): Promise<void> {
+    await manager.update(
+      UserRequestEntity,
+      { id: requestId },
+      mode === ControlMode.HUMAN
+        ? { controlMode: mode, awaitingHuman: false }
+        : { controlMode: mode },
+    );
+  }
+
+  async isEndUserOnline(endUserId: string): Promise<boolean> {
+    const [online] = await this.endUsers.isOnline([endUserId]);
+    return online;
+  }
+
+  async endUserLocale(endUserId: string): Promise<string> {
+    const [endUser] = await this.endUsers.byIds([endUserId]);
+    return endUser?.locale ?? 'en';
   }
 
   /** Messages in ascending seq; `first` 1..500 (default 100). */

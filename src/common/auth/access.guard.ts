@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { AppError } from '../errors/app-error';
@@ -34,15 +40,18 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType<string>() !== 'graphql') {
-      // Plain HTTP routes (avatars, health) declare their own openness.
-      return true;
-    }
-    const gql = GqlExecutionContext.create(context);
     const rules = this.reflector.getAllAndOverride<AccessRule[] | undefined>(ACCESS_METADATA, [
       context.getHandler(),
       context.getClass(),
     ]);
+    if (context.getType<string>() !== 'graphql') {
+      // Plain HTTP routes (avatar images) are public resources or nothing.
+      if (rules?.some((rule) => rule.who === 'anyone')) {
+        return true;
+      }
+      throw new ForbiddenException();
+    }
+    const gql = GqlExecutionContext.create(context);
     if (!rules || rules.length === 0) {
       this.logger.error(
         `${gql.getInfo<{ fieldName: string }>().fieldName} has no access declaration`,

@@ -1,10 +1,11 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
 import { AccessGuard } from './access.guard';
 import { AccessInventory } from './access-inventory';
 import { Authenticator } from './authenticator';
+import { MembershipRevocationInterceptor } from './membership-revocation';
 import { BotTargetRegistry } from './bot-target.registry';
 import { TokenService } from './token.service';
 
@@ -32,6 +33,7 @@ export class AccessModule {
         BotTargetRegistry,
         AccessInventory,
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: MembershipRevocationInterceptor },
       ],
       exports: [TokenService, Authenticator, BotTargetRegistry, AccessInventory],
     };

@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { OperatorIdentityModel } from '../../operator-profiles/models/operator-identity.model';
 import { MessageEntity } from '../message.entity';
 import { MessageAuthor, SystemNotice } from '../request-enums';
 
@@ -33,7 +34,14 @@ export class MessageModel {
   @Field(() => GraphQLISODateTime)
   createdAt: Date;
 
-  static from(entity: MessageEntity): MessageModel {
+  @Field(() => OperatorIdentityModel, {
+    nullable: true,
+    description: 'On AGENT messages and agent notices: the operator as the end user saw them then.',
+  })
+  operator: OperatorIdentityModel | null;
+
+  /** `publicUrl` is the base of the operator's avatar URL. */
+  static from(entity: MessageEntity, publicUrl: string): MessageModel {
     return Object.assign(new MessageModel(), {
       id: entity.id,
       requestId: entity.requestId,
@@ -43,6 +51,14 @@ export class MessageModel {
       notice: entity.notice,
       clientMessageId: entity.clientMessageId,
       createdAt: entity.createdAt,
+      operator:
+        entity.operatorDisplayName && entity.operatorAvatarPath
+          ? OperatorIdentityModel.of(
+              entity.operatorDisplayName,
+              entity.operatorAvatarPath,
+              publicUrl,
+            )
+          : null,
     });
   }
 }

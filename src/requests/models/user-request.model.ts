@@ -133,6 +133,12 @@ export class ConversationEventModel {
 
   @Field(() => GraphQLISODateTime)
   at: Date;
+
+  /**
+   * CONTROL_TAKEN, CONTROL_RELEASED: the live conversation, as built by the live-conversations
+   * module (which resolves the `liveConversation` field from it).
+   */
+  liveConversationPayload?: object;
 }
 
 @ObjectType('UserRequestChange')

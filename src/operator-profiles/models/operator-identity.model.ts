@@ -1,0 +1,20 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('OperatorIdentity', {
+  description: 'What the end user sees of an operator. A snapshot taken when control is taken.',
+})
+export class OperatorIdentityModel {
+  @Field()
+  displayName: string;
+
+  @Field({ description: 'Absolute URL of a square image.' })
+  avatarUrl: string;
+
+  /** `avatarPath` is stored relative, so a change of PUBLIC_URL moves every URL with it. */
+  static of(displayName: string, avatarPath: string, publicUrl: string): OperatorIdentityModel {
+    return Object.assign(new OperatorIdentityModel(), {
+      displayName,
+      avatarUrl: `${publicUrl}${avatarPath}`,
+    });
+  }
+}
