@@ -35,7 +35,7 @@ export class MembershipRevocationInterceptor implements NestInterceptor {
     return next
       .handle()
       .pipe(
-        map((events) =>
+        map((events: unknown) =>
           isAsyncIterator(events) ? untilSignal(events, this.pubsub.subscribe(revoked)) : events,
         ),
       );
