@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { TestApp } from './support/test-app';
 import {
   TestEndUser,
@@ -539,20 +538,6 @@ describe('end users and requests', () => {
           )
         ).supportStatus.state,
       ).toBe('OFFLINE');
-    });
-
-    it('refuses sendBotMessage with BOT_PAUSED while a person has control', async () => {
-      const { bot, admin, agent } = await botWithTeam(app);
-      const key = await rotateEngineKey(app, admin, bot);
-      const endUser = await startSession(app, bot);
-      const { id } = await openRequest(app, endUser);
-      // Until take control exists in the API, put the request under human control directly.
-      await app.app
-        .get(DataSource)
-        .query(`UPDATE user_requests SET control_mode = 'HUMAN' WHERE id = $1`, [id]);
-      const result = await app.request(SEND_BOT, { requestId: id, text: 'Bot here' }, key);
-      expect(codes(result)).toEqual(['BOT_PAUSED']);
-      expect(await messagesOf(id, agent.token)).toEqual([]);
     });
 
     it("refuses the key of another bot on this bot's requests and events (NOT_FOUND)", async () => {

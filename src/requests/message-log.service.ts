@@ -114,6 +114,7 @@ export class MessageLogService {
         'An agent has control of this request: the bot is paused',
       );
     }
+    await input.whileLocked?.(manager);
     const message: MessageEntity = {
       id: randomUUID(),
       requestId: input.requestId,
