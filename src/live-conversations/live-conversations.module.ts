@@ -43,8 +43,8 @@ export class LiveConversationsModule implements OnModuleInit {
       return botId ? { botId } : null;
     });
     // Closing a request ends its live conversation in the same transaction.
-    this.requests.onClosing((manager, request) =>
-      this.liveConversations.endOnClose(manager, request),
+    this.requests.onClosing((manager, request, locale) =>
+      this.liveConversations.endOnClose(manager, request, locale),
     );
   }
 }

@@ -211,6 +211,7 @@ export class LiveConversationsService {
   async endOnClose(
     manager: EntityManager,
     request: UserRequestEntity,
+    endUserLocale: string,
   ): Promise<(() => Promise<void>) | void> {
     const active = await manager.findOneBy(LiveConversationEntity, {
       requestId: request.id,
@@ -219,7 +220,7 @@ export class LiveConversationsService {
     if (!active) {
       return;
     }
-    const change = await this.endIn(manager, active.id, await this.endUserLocaleOf(request.id));
+    const change = await this.endIn(manager, active.id, endUserLocale);
     if (change) {
       return () => this.publishControlChange(change, ConversationEventType.CONTROL_RELEASED);
     }

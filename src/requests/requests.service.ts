@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../common/pagination/curso
 import { isUuid } from '../common/validation/uuid';
 import { ConversationStreams } from './conversation-streams';
 import { RequestFilter } from './dto/requests.inputs';
+import { EndUserEntity } from './end-user.entity';
 import { EndUsersService } from './end-users.service';
 import { AppendedMessage, MessageLogService } from './message-log.service';
 import { MessageEntity } from './message.entity';
@@ -55,6 +56,7 @@ export function checkClientMessageId(clientMessageId: string | null | undefined)
 export type ClosingListener = (
   manager: EntityManager,
   request: UserRequestEntity,
+  endUserLocale: string,
 ) => Promise<(() => Promise<void>) | void>;
 
 /** User requests: opening one (and playing the entry story), messages, closing, listing. */
@@ -185,9 +187,12 @@ export class RequestsService {
       if (locked.status === RequestStatus.CLOSED) {
         return { closed: false, afterCommit: [] };
       }
+      // Everything in this transaction goes through `manager`: the embedded database has a
+      // single connection, which the transaction holds.
+      const endUser = await manager.findOneBy(EndUserEntity, { id: locked.endUserId });
       const followUps: (() => Promise<void>)[] = [];
       for (const listener of this.closingListeners) {
-        const followUp = await listener(manager, locked);
+        const followUp = await listener(manager, locked, endUser?.locale ?? 'en');
         if (followUp) {
           followUps.push(followUp);
         }
