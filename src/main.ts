@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
 import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
@@ -19,10 +21,10 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(enabledLogLevels(config.logLevel));
   const logger = new Logger('Switchboard');
   warnings.forEach((warning) => logger.warn(warning.message));
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: enabledLogLevels(config.logLevel),
   });
-  app.enableShutdownHooks();
+  configureApp(app);
   await app.listen(config.port);
   logger.log(
     `GraphQL on ${config.publicUrl}/graphql (HTTP and graphql-ws), ${config.nodeEnv} mode`,

@@ -3,7 +3,9 @@ import { Test } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY } from '../../src/database/embedded-postgres';
@@ -48,8 +50,10 @@ export class TestApp {
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();
-    const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
-    app.enableShutdownHooks();
+    const app = moduleRef.createNestApplication<NestExpressApplication>({
+      logger: ['error', 'warn'],
+    });
+    configureApp(app);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     return new TestApp(app, config, clock, `http://127.0.0.1:${port}/graphql`);
