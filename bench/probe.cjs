@@ -1,0 +1,31 @@
+// Preloaded (`node --require bench/probe.cjs`) into the servers the benchmark starts: answers
+// the benchmark's IPC questions about this process without touching the service's code.
+'use strict';
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+
+process.on('message', (message) => {
+  if (!message || typeof message !== 'object' || message.probe === undefined) {
+    return;
+  }
+  if (message.probe === 'reset') {
+    delay.reset();
+    process.send({ probe: 'reset', ok: true });
+    return;
+  }
+  if (message.probe === 'stats') {
+    if (message.gc && typeof global.gc === 'function') {
+      global.gc();
+      global.gc();
+    }
+    process.send({
+      probe: 'stats',
+      rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
+      cpu: process.cpuUsage(),
+      eventLoopDelayMs: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+    });
+  }
+});
