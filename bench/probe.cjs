@@ -15,6 +15,14 @@ process.on('message', (message) => {
     process.send({ probe: 'reset', ok: true });
     return;
   }
+  if (message.probe === 'heapsnapshot') {
+    global.gc?.();
+    process.send({
+      probe: 'heapsnapshot',
+      path: require('node:v8').writeHeapSnapshot(message.path),
+    });
+    return;
+  }
   if (message.probe === 'stats') {
     if (message.gc && typeof global.gc === 'function') {
       global.gc();
@@ -24,6 +32,8 @@ process.on('message', (message) => {
       probe: 'stats',
       rss: process.memoryUsage().rss,
       heapUsed: process.memoryUsage().heapUsed,
+      heapTotal: process.memoryUsage().heapTotal,
+      external: process.memoryUsage().external,
       cpu: process.cpuUsage(),
       eventLoopDelayMs: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
     });

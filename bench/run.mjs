@@ -279,7 +279,9 @@ const held = (step) => step.lost === 0 && step.failed === 0 && step.latencyMs.p9
 async function idleSubscriptions(server, conversations, count) {
   const before = await server.stats({ gc: true });
   const perConnection = Math.ceil(count / 100);
-  const clients = await inParallel(Array.from({ length: 100 }), 20, async (_, c) => {
+  // Opened at a steady pace, as clients arrive, not as one burst whose transient garbage
+  // would stay in the RSS.
+  const clients = await inParallel(Array.from({ length: 100 }), 4, async (_, c) => {
     const client = await connect(server.url, conversations[c % conversations.length].agentToken);
     for (let s = 0; s < perConnection; s += 1) {
       const conversation = conversations[(c * perConnection + s) % conversations.length];
@@ -287,10 +289,15 @@ async function idleSubscriptions(server, conversations, count) {
         { query: EVENTS, variables: { requestId: conversation.requestId } },
         { next: () => undefined, error: () => undefined, complete: () => undefined },
       );
+      if (s % 10 === 9) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
     return client;
   });
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Subscribing 10,000 times at once queues their access checks on the database: measure
+  // once every subscription is in place and the server is idle again.
+  await server.settle();
   const after = await server.stats({ gc: true });
   await Promise.all(clients.map((client) => client.dispose()));
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -307,8 +314,8 @@ async function main() {
   log(
     `scratch database on PostgreSQL ${database.version}; N=${N}, rates ${RATES.join(', ')}, ${STEP_SECONDS}s per step`,
   );
-  const service = await startService(database.url);
-  const floor = await startFloor(database.url);
+  let service = await startService(database.url);
+  let floor = await startFloor(database.url);
   try {
     const conversations = await setUp(service);
     const steps = [];
@@ -340,7 +347,11 @@ async function main() {
       }
       steps.push(row);
     }
-    log(`idle subscriptions: ${IDLE_SUBSCRIPTIONS}`);
+    log(`idle subscriptions: ${IDLE_SUBSCRIPTIONS}, on freshly started servers`);
+    await Promise.all([service.stop(), floor.stop()]);
+    service = await startService(database.url);
+    floor = await startFloor(database.url);
+    await Promise.all([service.settle(), floor.settle()]);
     const idle = {
       service: await idleSubscriptions(service, conversations, IDLE_SUBSCRIPTIONS),
       floor: await idleSubscriptions(floor, conversations, IDLE_SUBSCRIPTIONS),

@@ -3,7 +3,7 @@
 // graphql-ws and pg, on the same tables with the same transaction as the service. No framework,
 // no guard chain, no ORM: what it costs is what the exchange itself costs here.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { buildSchema, graphql } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -12,6 +12,7 @@ import pg from 'pg';
 import { WebSocketServer } from 'ws';
 
 const { DATABASE_URL, AUTH_SECRET, PORT = '0', POOL_SIZE = '10' } = process.env;
+const key = createSecretKey(Buffer.from(AUTH_SECRET, 'utf8'));
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(POOL_SIZE) });
 const events = new EventEmitter().setMaxListeners(0);
 
@@ -26,7 +27,7 @@ const schema = buildSchema(`
 function accountOf(authorization) {
   const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
   const claims = token
-    ? jwt.verify(token, AUTH_SECRET, { algorithms: ['HS256'], issuer: 'switchboard' })
+    ? jwt.verify(token, key, { algorithms: ['HS256'], issuer: 'switchboard' })
     : null;
   if (!claims || claims.typ !== 'account') throw new Error('UNAUTHENTICATED');
   return claims.sub;
@@ -171,7 +172,7 @@ useServer(
 
 function accountOrEndUser(authorization) {
   const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
-  return jwt.verify(token, AUTH_SECRET, { algorithms: ['HS256'], issuer: 'switchboard' });
+  return jwt.verify(token, key, { algorithms: ['HS256'], issuer: 'switchboard' });
 }
 
 server.listen(Number(PORT), '127.0.0.1', () => {

@@ -18,7 +18,12 @@ export class ServerProcess {
   static async start(name, script, env, { readyAtPort } = {}) {
     const child = fork(script, [], {
       env: { ...process.env, ...env },
-      execArgv: ['--require', PROBE, '--expose-gc'],
+      execArgv: [
+        '--require',
+        PROBE,
+        '--expose-gc',
+        ...(process.env.EXTRA_NODE_FLAGS ? process.env.EXTRA_NODE_FLAGS.split(' ') : []),
+      ],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';
@@ -75,6 +80,17 @@ export class ServerProcess {
   cpuSeconds() {
     const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+
+  /** Waits until the process has been idle (under 2 % of a core) for a second. */
+  async settle(timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 2 && Date.now() < deadline) {
+      const before = this.cpuSeconds();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      quiet = this.cpuSeconds() - before < 0.01 ? quiet + 1 : 0;
+    }
   }
 
   resetDelay() {

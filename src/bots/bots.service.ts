@@ -209,12 +209,16 @@ export class BotsService implements BotAccessDirectory {
     return key;
   }
 
+  /**
+   * Asked by the access guard for nearly every operation and subscription: one indexed lookup
+   * by primary key, written as plain SQL to keep the hot path light.
+   */
   async roleOf(botId: string, accountId: string): Promise<BotRole | null> {
-    const member = await this.members.findOne({
-      select: { role: true },
-      where: { botId, accountId },
-    });
-    return member?.role ?? null;
+    const rows: { role: BotRole }[] = await this.members.query(
+      'SELECT role FROM bot_members WHERE bot_id = $1 AND account_id = $2',
+      [botId, accountId],
+    );
+    return rows[0]?.role ?? null;
   }
 
   async botOfEngineKey(key: string): Promise<string | null> {

@@ -37,6 +37,16 @@ export const liveConversationsTopic = (botId: string): string => `live-conversat
 
 const ONE_ACTIVE_KEY = 'live_conversations_one_active_per_request_key';
 
+/** What never changes about a live conversation: cached, so the hot path does not re-read it. */
+interface LiveConversationFacts {
+  requestId: string;
+  botId: string;
+  operatorDisplayName: string;
+  operatorAvatarPath: string;
+}
+
+const FACTS_CACHE_SIZE = 20_000;
+
 export interface LiveConversationPage {
   edges: { cursor: string; node: LiveConversationEntity }[];
   hasNextPage: boolean;
@@ -57,6 +67,8 @@ interface ControlChange {
  */
 @Injectable()
 export class LiveConversationsService {
+  private readonly facts = new Map<string, LiveConversationFacts>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(LiveConversationEntity)
@@ -153,28 +165,35 @@ export class LiveConversationsService {
     return change.liveConversation;
   }
 
-  /** A message of the agent in control (NOT_IN_CONTROL for anyone else, or once it ended). */
+  /**
+   * A message of the agent in control (NOT_IN_CONTROL for anyone else, or once it ended). The hot
+   * path: the live conversation's fixed facts come from a cache, and its status is checked once,
+   * inside the message's transaction, with the request row locked.
+   */
   async sendAgentMessage(
     liveConversationId: string,
     agentId: string,
     text: string,
     clientMessageId: string | null | undefined,
   ): Promise<AppendedMessage> {
-    const liveConversation = await this.get(liveConversationId);
+    const facts = await this.factsOf(liveConversationId);
+    if (!facts) {
+      throw AppError.notFound('Live conversation');
+    }
     const appended = await this.messageLog.append({
-      requestId: liveConversation.requestId,
+      requestId: facts.requestId,
       author: MessageAuthor.AGENT,
       text: checkText(text),
       clientMessageId: checkClientMessageId(clientMessageId),
       agentId,
-      operator: {
-        displayName: liveConversation.operatorDisplayName,
-        avatarPath: liveConversation.operatorAvatarPath,
-      },
+      operator: { displayName: facts.operatorDisplayName, avatarPath: facts.operatorAvatarPath },
       // Checked with the request locked: a release committed before this send is seen.
       whileLocked: async (manager) => {
-        const current = await manager.findOneBy(LiveConversationEntity, { id: liveConversationId });
-        if (current?.status !== LiveConversationStatus.ACTIVE || current.agentId !== agentId) {
+        const [current]: { status: LiveConversationStatus; agent_id: string }[] =
+          await manager.query('SELECT status, agent_id FROM live_conversations WHERE id = $1', [
+            liveConversationId,
+          ]);
+        if (current?.status !== LiveConversationStatus.ACTIVE || current.agent_id !== agentId) {
           throw notInControl();
         }
       },
@@ -235,8 +254,41 @@ export class LiveConversationsService {
   }
 
   async botIdOf(id: string): Promise<string | null> {
-    const row = await this.liveConversations.findOne({ select: { botId: true }, where: { id } });
-    return row?.botId ?? null;
+    return (await this.factsOf(id))?.botId ?? null;
+  }
+
+  /** The fixed facts of a live conversation; null when there is none with this id. */
+  private async factsOf(id: string): Promise<LiveConversationFacts | null> {
+    const cached = this.facts.get(id);
+    if (cached) {
+      return cached;
+    }
+    const row = isUuid(id)
+      ? await this.liveConversations.findOne({
+          select: {
+            requestId: true,
+            botId: true,
+            operatorDisplayName: true,
+            operatorAvatarPath: true,
+          },
+          where: { id },
+        })
+      : null;
+    if (!row) {
+      return null;
+    }
+    const facts: LiveConversationFacts = {
+      requestId: row.requestId,
+      botId: row.botId,
+      operatorDisplayName: row.operatorDisplayName,
+      operatorAvatarPath: row.operatorAvatarPath,
+    };
+    if (this.facts.size >= FACTS_CACHE_SIZE) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      this.facts.delete(this.facts.keys().next().value as string);
+    }
+    this.facts.set(id, facts);
+    return facts;
   }
 
   /** The ACTIVE live conversation of each request (null where none), in one query. */

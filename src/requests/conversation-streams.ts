@@ -111,26 +111,31 @@ export class ConversationStreams {
 
   /**
    * A request's events. With `afterSeq`, every MESSAGE_POSTED with a greater seq is replayed
-   * from the log first, then the stream goes live, with no gap and no duplicate.
+   * from the log first, then the stream goes live, with no gap and no duplicate. `current`
+   * reads the request's control mode and end-user locale, for the banners of replayed messages.
    */
   conversation(
-    request: { id: string; controlMode: ControlMode },
-    endUserLocale: string,
+    requestId: string,
     afterSeq: number | null,
+    current: () => Promise<{ controlMode: ControlMode; endUserLocale: string }>,
   ): AsyncIterableIterator<ConversationEventModel> {
-    const live = this.pubsub.subscribe<ConversationEventModel>(conversationTopic(request.id));
+    const live = this.pubsub.subscribe<ConversationEventModel>(conversationTopic(requestId));
     if (afterSeq === null) {
       return live;
     }
     const replay = async (): Promise<ConversationEventModel[]> => {
-      const missed = await this.messages.after(request.id, afterSeq);
+      const [{ controlMode, endUserLocale }, missed] = await Promise.all([
+        current(),
+        this.messages.after(requestId, afterSeq),
+      ]);
+      const banner = bannerFor(controlMode, endUserLocale);
       return missed.map((message) =>
         Object.assign(new ConversationEventModel(), {
           type: ConversationEventType.MESSAGE_POSTED,
-          requestId: request.id,
+          requestId,
           message: MessageModel.from(message, this.config.publicUrl),
           endUserOnline: null,
-          banner: bannerFor(request.controlMode, endUserLocale),
+          banner,
           at: message.createdAt,
         }),
       );

@@ -71,20 +71,19 @@ export class MessageLogService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Optimistic about idempotency: the send goes straight to its transaction, and only when it
+   * fails (the clientMessageId's unique key, or a refusal such as a request closed since the
+   * first attempt) is the first message with that clientMessageId looked up and returned.
+   */
   async append(input: NewMessage): Promise<AppendedMessage> {
-    const retried = await this.findRetry(input);
-    if (retried) {
-      return retried;
-    }
     try {
       return await this.dataSource.transaction((manager) => this.appendIn(manager, input));
     } catch (error) {
-      // A concurrent retry of the same send won the race: answer with its message.
-      if (input.clientMessageId && isUniqueViolation(error, CLIENT_MESSAGE_KEY)) {
-        const first = await this.findRetry(input);
-        if (first) {
-          return first;
-        }
+      const retried = isUniqueViolation(error, CLIENT_MESSAGE_KEY) || error instanceof AppError;
+      const first = retried ? await this.findRetry(input) : null;
+      if (first) {
+        return first;
       }
       throw error;
     }

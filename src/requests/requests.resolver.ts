@@ -157,9 +157,7 @@ export class RequestsResolver {
     if (afterSeq !== null && afterSeq < 0) {
       throw AppError.badInput('afterSeq', 'afterSeq must not be negative');
     }
-    const request = await this.requests.get(requestId);
-    const [endUser] = await this.endUsers.byIds([request.endUserId]);
-    return this.streams.conversation(request, endUser?.locale ?? 'en', afterSeq);
+    return this.requests.conversationEvents(requestId, afterSeq);
   }
 
   @Access(operatorsOf(target('bot', 'botId')))

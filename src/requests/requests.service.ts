@@ -13,11 +13,16 @@ import { EndUserEntity } from './end-user.entity';
 import { EndUsersService } from './end-users.service';
 import { AppendedMessage, MessageLogService } from './message-log.service';
 import { MessageEntity } from './message.entity';
-import { BotEventType, UserRequestChangeType } from './models/user-request.model';
+import {
+  BotEventType,
+  ConversationEventModel,
+  UserRequestChangeType,
+} from './models/user-request.model';
 import { ControlMode, MessageAuthor, RequestStatus } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
 
 export const MAX_TEXT_LENGTH = 4000;
+const LOCATION_CACHE_SIZE = 50_000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
 
 export interface RequestPage {
@@ -63,6 +68,7 @@ export type ClosingListener = (
 @Injectable()
 export class RequestsService {
   private readonly closingListeners: ClosingListener[] = [];
+  private readonly locations = new Map<string, { botId: string; endUserId: string }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -133,13 +139,43 @@ export class RequestsService {
     return ids.map((id) => rows.find((row) => row.id === id) ?? null);
   }
 
-  /** Where a request belongs, for the access guard. */
+  /**
+   * Where a request belongs, for the access guard: its bot and end user never change, so they
+   * are cached (every subscription and message checks them).
+   */
   async locate(requestId: string): Promise<{ botId: string; endUserId: string } | null> {
+    const cached = this.locations.get(requestId);
+    if (cached) {
+      return cached;
+    }
     const request = await this.requests.findOne({
       select: { botId: true, endUserId: true },
       where: { id: requestId },
     });
-    return request ? { botId: request.botId, endUserId: request.endUserId } : null;
+    if (!request) {
+      return null;
+    }
+    const location = { botId: request.botId, endUserId: request.endUserId };
+    if (this.locations.size >= LOCATION_CACHE_SIZE) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      this.locations.delete(this.locations.keys().next().value as string);
+    }
+    this.locations.set(requestId, location);
+    return location;
+  }
+
+  /** A request's events for `conversationEvents`, replayed from `afterSeq` when given. */
+  conversationEvents(
+    requestId: string,
+    afterSeq: number | null,
+  ): AsyncIterableIterator<ConversationEventModel> {
+    return this.streams.conversation(requestId, afterSeq, async () => {
+      const request = await this.get(requestId);
+      return {
+        controlMode: request.controlMode,
+        endUserLocale: await this.endUserLocale(request.endUserId),
+      };
+    });
   }
 
   /** The open requests of an end user (to tell their streams about its presence). */

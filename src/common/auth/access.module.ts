@@ -1,7 +1,5 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
-import { AppConfig } from '../../config/app-config';
 import { AccessGuard } from './access.guard';
 import { AccessInventory } from './access-inventory';
 import { Authenticator } from './authenticator';
@@ -19,14 +17,7 @@ export class AccessModule {
   static forRoot(directoryModule: Type<unknown>): DynamicModule {
     return {
       module: AccessModule,
-      imports: [
-        DiscoveryModule,
-        directoryModule,
-        JwtModule.registerAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ secret: config.authSecret }),
-        }),
-      ],
+      imports: [DiscoveryModule, directoryModule],
       providers: [
         TokenService,
         Authenticator,
