@@ -150,10 +150,10 @@ export class RequestsResolver {
       'Members of the request bot, and its own end user. With afterSeq, first replays every MESSAGE_POSTED with a greater seq, then goes live, with no gap and no duplicate.',
     resolve: (event: ConversationEventModel) => event,
   })
-  async conversationEvents(
+  conversationEvents(
     @Args('requestId', { type: () => ID }) requestId: string,
     @Args('afterSeq', { type: () => Int, nullable: true }) afterSeq: number | null,
-  ): Promise<AsyncIterableIterator<ConversationEventModel>> {
+  ): AsyncIterableIterator<ConversationEventModel> {
     if (afterSeq !== null && afterSeq < 0) {
       throw AppError.badInput('afterSeq', 'afterSeq must not be negative');
     }

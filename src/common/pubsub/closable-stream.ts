@@ -1,6 +1,7 @@
 /** An event stream that its owner can end from outside, even while a reader waits on it. */
 export interface ClosableStream<T> extends AsyncIterableIterator<T> {
-  close(): Promise<void>;
+  /** Bound: may be passed around as a function. */
+  readonly close: () => Promise<void>;
 }
 
 const DONE: IteratorResult<never> = { done: true, value: undefined };
