@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { BotsService } from '../bots/bots.service';
 import { BotRole } from '../common/auth/bot-role';
+import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
-import { decodeCursor, encodeCursor, pageSize } from '../common/pagination/cursor';
+import { decodeCursor, pageSize } from '../common/pagination/cursor';
+import { Page, newestFirstPage } from '../common/pagination/keyset';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { isUuid } from '../common/validation/uuid';
 import { AppConfig } from '../config/app-config';
@@ -47,12 +49,7 @@ interface LiveConversationFacts {
 
 const FACTS_CACHE_SIZE = 20_000;
 
-export interface LiveConversationPage {
-  edges: { cursor: string; node: LiveConversationEntity }[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  totalCount: number;
-}
+export type LiveConversationPage = Page<LiveConversationEntity>;
 
 /** What a change of control did, published once it is committed. */
 interface ControlChange {
@@ -67,7 +64,7 @@ interface ControlChange {
  */
 @Injectable()
 export class LiveConversationsService {
-  private readonly facts = new Map<string, LiveConversationFacts>();
+  private readonly facts = new BoundedCache<string, LiveConversationFacts>(FACTS_CACHE_SIZE);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -258,37 +255,28 @@ export class LiveConversationsService {
   }
 
   /** The fixed facts of a live conversation; null when there is none with this id. */
-  private async factsOf(id: string): Promise<LiveConversationFacts | null> {
-    const cached = this.facts.get(id);
-    if (cached) {
-      return cached;
-    }
-    const row = isUuid(id)
-      ? await this.liveConversations.findOne({
-          select: {
-            requestId: true,
-            botId: true,
-            operatorDisplayName: true,
-            operatorAvatarPath: true,
-          },
-          where: { id },
-        })
-      : null;
-    if (!row) {
-      return null;
-    }
-    const facts: LiveConversationFacts = {
-      requestId: row.requestId,
-      botId: row.botId,
-      operatorDisplayName: row.operatorDisplayName,
-      operatorAvatarPath: row.operatorAvatarPath,
-    };
-    if (this.facts.size >= FACTS_CACHE_SIZE) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      this.facts.delete(this.facts.keys().next().value as string);
-    }
-    this.facts.set(id, facts);
-    return facts;
+  private factsOf(id: string): Promise<LiveConversationFacts | null> {
+    return this.facts.getOrLoad(id, async () => {
+      const row = isUuid(id)
+        ? await this.liveConversations.findOne({
+            select: {
+              requestId: true,
+              botId: true,
+              operatorDisplayName: true,
+              operatorAvatarPath: true,
+            },
+            where: { id },
+          })
+        : null;
+      return row
+        ? {
+            requestId: row.requestId,
+            botId: row.botId,
+            operatorDisplayName: row.operatorDisplayName,
+            operatorAvatarPath: row.operatorAvatarPath,
+          }
+        : null;
+    });
   }
 
   /** The ACTIVE live conversation of each request (null where none), in one query. */
@@ -334,30 +322,7 @@ export class LiveConversationsService {
     if (scope === LiveConversationScope.MINE) {
       query.andWhere('lc.agent_id = :accountId', { accountId });
     }
-    const totalCount = await query.clone().getCount();
-    if (position) {
-      query.andWhere(
-        new Brackets((where) =>
-          where
-            .where('lc.started_at < :at', { at: position.at })
-            .orWhere('lc.started_at = :at AND lc.id < :id', { at: position.at, id: position.id }),
-        ),
-      );
-    }
-    const rows = await query
-      .orderBy('lc.started_at', 'DESC')
-      .addOrderBy('lc.id', 'DESC')
-      .take(size + 1)
-      .getMany();
-    const edges = rows
-      .slice(0, size)
-      .map((node) => ({ cursor: encodeCursor({ at: node.startedAt, id: node.id }), node }));
-    return {
-      edges,
-      hasNextPage: rows.length > size,
-      endCursor: edges.at(-1)?.cursor ?? null,
-      totalCount,
-    };
+    return newestFirstPage(query, 'lc', 'started_at', (row) => row.startedAt, size, position);
   }
 
   changes(botId: string): AsyncIterableIterator<LiveConversationChangeModel> {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { AvailabilityService } from '../availability/availability.service';
 import { StoriesService } from '../bots/stories.service';
+import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, encodeCursor, pageSize } from '../common/pagination/cursor';
+import { decodeCursor, pageSize } from '../common/pagination/cursor';
+import { Page, newestFirstPage } from '../common/pagination/keyset';
 import { isUuid } from '../common/validation/uuid';
 import { ConversationStreams } from './conversation-streams';
 import { RequestFilter } from './dto/requests.inputs';
@@ -25,12 +27,7 @@ export const MAX_TEXT_LENGTH = 4000;
 const LOCATION_CACHE_SIZE = 50_000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
 
-export interface RequestPage {
-  edges: { cursor: string; node: UserRequestEntity }[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  totalCount: number;
-}
+export type RequestPage = Page<UserRequestEntity>;
 
 /** Message text as stored: trimmed, 1 to 4,000 characters; else BAD_USER_INPUT on `text`. */
 export function checkText(text: string): string {
@@ -68,7 +65,9 @@ export type ClosingListener = (
 @Injectable()
 export class RequestsService {
   private readonly closingListeners: ClosingListener[] = [];
-  private readonly locations = new Map<string, { botId: string; endUserId: string }>();
+  private readonly locations = new BoundedCache<string, { botId: string; endUserId: string }>(
+    LOCATION_CACHE_SIZE,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -143,25 +142,14 @@ export class RequestsService {
    * Where a request belongs, for the access guard: its bot and end user never change, so they
    * are cached (every subscription and message checks them).
    */
-  async locate(requestId: string): Promise<{ botId: string; endUserId: string } | null> {
-    const cached = this.locations.get(requestId);
-    if (cached) {
-      return cached;
-    }
-    const request = await this.requests.findOne({
-      select: { botId: true, endUserId: true },
-      where: { id: requestId },
+  locate(requestId: string): Promise<{ botId: string; endUserId: string } | null> {
+    return this.locations.getOrLoad(requestId, async () => {
+      const request = await this.requests.findOne({
+        select: { botId: true, endUserId: true },
+        where: { id: requestId },
+      });
+      return request ? { botId: request.botId, endUserId: request.endUserId } : null;
     });
-    if (!request) {
-      return null;
-    }
-    const location = { botId: request.botId, endUserId: request.endUserId };
-    if (this.locations.size >= LOCATION_CACHE_SIZE) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      this.locations.delete(this.locations.keys().next().value as string);
-    }
-    this.locations.set(requestId, location);
-    return location;
   }
 
   /** A request's events for `conversationEvents`, replayed from `afterSeq` when given. */
@@ -327,35 +315,14 @@ export class RequestsService {
         query.andWhere('r.end_user_id NOT IN (:...online)', { online });
       }
     }
-    const totalCount = await query.clone().getCount();
-    if (position) {
-      query.andWhere(
-        new Brackets((where) =>
-          where
-            .where('r.last_activity_at < :at', { at: position.at })
-            .orWhere('r.last_activity_at = :at AND r.id < :id', {
-              at: position.at,
-              id: position.id,
-            }),
-        ),
-      );
-    }
-    const rows = await query
-      .orderBy('r.last_activity_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .take(size + 1)
-      .getMany();
-    const page = rows.slice(0, size);
-    const edges = page.map((node) => ({
-      cursor: encodeCursor({ at: node.lastActivityAt, id: node.id }),
-      node,
-    }));
-    return {
-      edges,
-      hasNextPage: rows.length > size,
-      endCursor: edges.at(-1)?.cursor ?? null,
-      totalCount,
-    };
+    return newestFirstPage(
+      query,
+      'r',
+      'last_activity_at',
+      (row) => row.lastActivityAt,
+      size,
+      position,
+    );
   }
 
   private async post(input: Parameters<MessageLogService['append']>[0]): Promise<MessageEntity> {
