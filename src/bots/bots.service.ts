@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
@@ -7,6 +7,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { BOT_ENGINE_KEY_PREFIX } from '../common/auth/authenticator';
 import { BotAccessDirectory } from '../common/auth/bot-access.directory';
 import { BotRole } from '../common/auth/bot-role';
+import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
 import { membershipRevokedTopic } from '../common/auth/membership-revocation';
 import { PubSubPort } from '../common/pubsub/pubsub';
@@ -28,6 +29,10 @@ export interface Member {
   role: BotRole;
 }
 
+const MEMBERSHIP_CHANGED_TOPIC = 'membership-changed';
+const ROLE_CACHE_SIZE = 100_000;
+const ROLE_CACHE_LIFETIME_MS = 60_000;
+
 const ROLE_ORDER: Record<BotRole, number> = {
   [BotRole.ADMINISTRATOR]: 0,
   [BotRole.SUPPORT_AGENT]: 1,
@@ -37,8 +42,13 @@ export type TimeZoneChangeListener = (botId: string) => Promise<void>;
 
 /** Bots, their members and roles, and their widget and bot engine keys. */
 @Injectable()
-export class BotsService implements BotAccessDirectory {
+export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDestroy {
   private readonly timeZoneListeners: TimeZoneChangeListener[] = [];
+  private readonly roles = new BoundedCache<string, BotRole>(
+    ROLE_CACHE_SIZE,
+    ROLE_CACHE_LIFETIME_MS,
+  );
+  private stopListening?: () => void;
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(BotEntity) private readonly bots: Repository<BotEntity>,
@@ -168,6 +178,7 @@ export class BotsService implements BotAccessDirectory {
       }
       throw error;
     }
+    await this.membershipChanged(botId, account.id);
     return { account, role };
   }
 
@@ -180,6 +191,7 @@ export class BotsService implements BotAccessDirectory {
       }
       await manager.update(BotMemberEntity, { botId, accountId }, { role });
     });
+    await this.membershipChanged(botId, accountId);
     const [account] = await this.accounts.findByIds([accountId]);
     return { account, role };
   }
@@ -193,6 +205,7 @@ export class BotsService implements BotAccessDirectory {
       }
       await manager.delete(BotMemberEntity, { botId, accountId });
     });
+    await this.membershipChanged(botId, accountId);
     await this.pubsub.publish(membershipRevokedTopic(botId, accountId), { botId, accountId });
   }
 
@@ -210,15 +223,40 @@ export class BotsService implements BotAccessDirectory {
   }
 
   /**
-   * Asked by the access guard for nearly every operation and subscription: one indexed lookup
-   * by primary key, written as plain SQL to keep the hot path light.
+   * Asked by the access guard for nearly every operation and subscription, so answered from a
+   * cache: every change of a membership evicts its entry at once, on every instance listening
+   * to the pub/sub (`membershipChanged`); the lifetime bounds what any missed eviction costs.
    */
-  async roleOf(botId: string, accountId: string): Promise<BotRole | null> {
-    const rows: { role: BotRole }[] = await this.members.query(
-      'SELECT role FROM bot_members WHERE bot_id = $1 AND account_id = $2',
-      [botId, accountId],
+  roleOf(botId: string, accountId: string): Promise<BotRole | null> {
+    return this.roles.getOrLoad(`${botId}:${accountId}`, async () => {
+      const rows: { role: BotRole }[] = await this.members.query(
+        'SELECT role FROM bot_members WHERE bot_id = $1 AND account_id = $2',
+        [botId, accountId],
+      );
+      return rows[0]?.role ?? null;
+    });
+  }
+
+  /** Evicts a membership from the role cache on every instance, after its change committed. */
+  private async membershipChanged(botId: string, accountId: string): Promise<void> {
+    this.roles.delete(`${botId}:${accountId}`);
+    await this.pubsub.publish(MEMBERSHIP_CHANGED_TOPIC, { botId, accountId });
+  }
+
+  onModuleInit(): void {
+    const changes = this.pubsub.subscribe<{ botId: string; accountId: string }>(
+      MEMBERSHIP_CHANGED_TOPIC,
     );
-    return rows[0]?.role ?? null;
+    this.stopListening = () => void changes.return?.();
+    void (async () => {
+      for await (const { botId, accountId } of changes) {
+        this.roles.delete(`${botId}:${accountId}`);
+      }
+    })();
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
   }
 
   async botOfEngineKey(key: string): Promise<string | null> {

@@ -18,3 +18,15 @@ describe('BoundedCache', () => {
     expect(await cache.getOrLoad('a', () => Promise.resolve(5))).toBe(5);
   });
 });
+
+describe('BoundedCache with a lifetime', () => {
+  it('reloads an entry once it expired, or once deleted', async () => {
+    const cache = new BoundedCache<string, number>(10, 20);
+    expect(await cache.getOrLoad('a', () => Promise.resolve(1))).toBe(1);
+    expect(await cache.getOrLoad('a', () => Promise.resolve(2))).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await cache.getOrLoad('a', () => Promise.resolve(3))).toBe(3);
+    cache.delete('a');
+    expect(await cache.getOrLoad('a', () => Promise.resolve(4))).toBe(4);
+  });
+});

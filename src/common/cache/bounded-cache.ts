@@ -1,26 +1,37 @@
+import { performance } from 'node:perf_hooks';
+
 /**
- * A cache of facts that never change once written (the bot of a request, the operator of a live
- * conversation): no expiry, only a bound on its size, past which the oldest entries go.
+ * A cache bounded in size, past which the oldest entries go, with an optional lifetime per
+ * entry (measured on the monotonic clock: an operational bound, not domain time). Without a
+ * lifetime it suits facts that never change once written (the bot of a request).
  */
 export class BoundedCache<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly lifetimeMs = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** The cached value, else `load`'s (cached when not null). */
   async getOrLoad(key: K, load: () => Promise<V | null>): Promise<V | null> {
     const cached = this.entries.get(key);
-    if (cached !== undefined) {
-      return cached;
+    if (cached !== undefined && cached.expiresAt > performance.now()) {
+      return cached.value;
     }
     const loaded = await load();
     if (loaded !== null) {
+      this.entries.delete(key);
       if (this.entries.size >= this.capacity) {
         // Maps iterate in insertion order: the first key is the oldest.
         this.entries.delete(this.entries.keys().next().value as K);
       }
-      this.entries.set(key, loaded);
+      this.entries.set(key, { value: loaded, expiresAt: performance.now() + this.lifetimeMs });
     }
     return loaded;
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 }
