@@ -305,6 +305,9 @@ async function idleSubscriptions(server, conversations, count) {
     subscriptions: perConnection * 100,
     rssBeforeMb: before.rss / 2 ** 20,
     rssAfterMb: after.rss / 2 ** 20,
+    heapUsedBeforeMb: before.heapUsed / 2 ** 20,
+    heapUsedAfterMb: after.heapUsed / 2 ** 20,
+    heapTotalAfterMb: after.heapTotal / 2 ** 20,
     kbPerSubscription: (after.rss - before.rss) / 1024 / (perConnection * 100),
   };
 }

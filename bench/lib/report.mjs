@@ -61,13 +61,13 @@ export function renderMarkdown(report) {
     '',
     '## Idle subscriptions',
     '',
-    '| server | subscriptions | RSS before (MB) | RSS with them (MB) | KB per subscription |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| server | subscriptions | RSS before (MB) | RSS with them (MB) | KB per subscription | heap used before → with them (MB) | heap reserved with them (MB) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const name of ['service', 'floor']) {
     const i = idle[name];
     lines.push(
-      `| ${name} | ${i.subscriptions} | ${f(i.rssBeforeMb, 0)} | ${f(i.rssAfterMb, 0)} | ${f(i.kbPerSubscription, 1)} |`,
+      `| ${name} | ${i.subscriptions} | ${f(i.rssBeforeMb, 0)} | ${f(i.rssAfterMb, 0)} | ${f(i.kbPerSubscription, 1)} | ${f(i.heapUsedBeforeMb, 0)} → ${f(i.heapUsedAfterMb, 0)} | ${f(i.heapTotalAfterMb, 0)} |`,
     );
   }
   lines.push('');
