@@ -111,6 +111,26 @@ describe('end users and requests', () => {
       expect(badLocale.errors?.[0].extensions.field).toBe('input.locale');
     });
 
+    it("lets an end user read its bot's support status, not another bot's", async () => {
+      const { bot } = await botWithTeam(app);
+      const other = await botWithTeam(app);
+      const endUser = await startSession(app, bot);
+      const STATUS = `query ($botId: ID!) { supportStatus(botId: $botId) { botId state } }`;
+      expect((await app.ok(STATUS, { botId: bot.id }, endUser.token)).supportStatus).toEqual({
+        botId: bot.id,
+        state: 'OFFLINE',
+      });
+      expect(codes(await app.request(STATUS, { botId: other.bot.id }, endUser.token))).toEqual([
+        'NOT_FOUND',
+      ]);
+      const events = new Subscription(
+        app.ws({ authorization: `Bearer ${endUser.token}` }),
+        `subscription ($botId: ID!) { supportStatusChanged(botId: $botId) { state } }`,
+        { botId: other.bot.id },
+      );
+      expect((await events.next()).errors?.map((e) => e.extensions.code)).toEqual(['NOT_FOUND']);
+    });
+
     it('refuses an end-user token on account operations (FORBIDDEN)', async () => {
       const { bot } = await botWithTeam(app);
       const endUser = await startSession(app, bot);
