@@ -345,6 +345,31 @@ describe('end users and requests', () => {
       );
     });
 
+    it("reads each listed request's own messages, after afterSeq and up to first", async () => {
+      const { bot, agent } = await botWithTeam(app);
+      const endUser = await startSession(app, bot);
+      const older = await openRequest(app, endUser);
+      const newer = await openRequest(app, endUser);
+      for (const text of ['a1', 'a2', 'a3']) {
+        await sendUserMessage(app, endUser, older.id, text);
+      }
+      app.clock.advance(1000);
+      for (const text of ['b1', 'b2']) {
+        await sendUserMessage(app, endUser, newer.id, text);
+      }
+      const { requests } = await app.ok(
+        `query ($botId: ID!) {
+          requests(botId: $botId) { edges { node { id messages(afterSeq: 1, first: 1) { seq text } } } }
+        }`,
+        { botId: bot.id },
+        agent.token,
+      );
+      expect(requests.edges.map((e: { node: unknown }) => e.node)).toEqual([
+        { id: newer.id, messages: [{ seq: 2, text: 'b2' }] },
+        { id: older.id, messages: [{ seq: 2, text: 'a2' }] },
+      ]);
+    });
+
     it.each([
       ['a malformed cursor', { after: 'not-a-cursor' }, 'after'],
       [

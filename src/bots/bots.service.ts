@@ -11,7 +11,7 @@ import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
 import { membershipRevokedTopic } from '../common/auth/membership-revocation';
 import { PubSubPort } from '../common/pubsub/pubsub';
-import { AppError } from '../common/errors/app-error';
+import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { canonicalTimeZone } from '../common/validation/time-zone';
 import { isUuid } from '../common/validation/uuid';
@@ -166,7 +166,7 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   async addMember(botId: string, email: string, role: BotRole): Promise<Member> {
     const account = await this.accounts.findByEmail(email);
     if (!account) {
-      throw new AppError(AppError.notFound('Account').code, 'No account has this email', {
+      throw new AppError(ErrorCode.NOT_FOUND, 'No account has this email', {
         field: 'email',
       });
     }
@@ -290,13 +290,9 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
       ? await manager.findOneBy(BotMemberEntity, { botId, accountId })
       : null;
     if (!member) {
-      throw new AppError(
-        AppError.notFound('Member').code,
-        'This account is not a member of the bot',
-        {
-          field: 'accountId',
-        },
-      );
+      throw new AppError(ErrorCode.NOT_FOUND, 'This account is not a member of the bot', {
+        field: 'accountId',
+      });
     }
     return member;
   }

@@ -2,15 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
+import { messageText } from '../common/validation/message-text';
 import { isUuid } from '../common/validation/uuid';
 import { BotEntity } from './bot.entity';
 import { BotsService } from './bots.service';
 import { StoryInput, StoryStepKindEnum } from './dto/story.input';
 import { StoredStoryStep, StoryEntity } from './story.entity';
 import { StoryAction, TeamState, runStory } from './story-runner';
-
-/** Text a bot or a person may send in one message. */
-export const MAX_MESSAGE_LENGTH = 4000;
 
 /**
  * A bot's stories and its entry story. Every write runs with the bot row locked, so a story
@@ -158,13 +156,7 @@ export class StoriesService {
       const path = `input.steps.${index}`;
       switch (step.kind) {
         case StoryStepKindEnum.SEND_MESSAGE: {
-          const text = step.text?.trim() ?? '';
-          if (text.length === 0 || text.length > MAX_MESSAGE_LENGTH) {
-            throw AppError.badInput(
-              `${path}.text`,
-              `A SEND_MESSAGE step needs a text of 1 to ${MAX_MESSAGE_LENGTH} characters`,
-            );
-          }
+          const text = messageText(step.text, `${path}.text`);
           return { kind: 'SEND_MESSAGE', text, targetStoryId: null, conditions: [] };
         }
         case StoryStepKindEnum.JUMP_TO: {

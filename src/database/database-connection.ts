@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
-import { dataSourceOptions, describeServer } from './data-source-options';
+import { describeServer } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** An arbitrary constant shared by every Switchboard instance migrating one database. */
@@ -37,25 +36,6 @@ export class DatabaseConnection {
   async close(): Promise<void> {
     await this.embedded?.stop();
   }
-}
-
-/** Initializes a data source on the connection and applies every pending migration. */
-export async function openDataSource(
-  connection: DatabaseConnection,
-  logger: Logger,
-): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions(connection.url, connection.poolSize));
-  await dataSource.initialize();
-  try {
-    const applied = await runPendingMigrations(dataSource, connection);
-    for (const migration of applied) {
-      logger.log(`Applied migration ${migration}`);
-    }
-  } catch (error) {
-    await dataSource.destroy();
-    throw error;
-  }
-  return dataSource;
 }
 
 /**

@@ -3,7 +3,8 @@ import { Access, operatorsOf, target } from '../common/auth/access';
 import { CallerAccountId } from '../common/auth/caller.decorators';
 import { Language } from '../requests/request-enums';
 import { AvatarUpload, OperatorProfileInput } from './dto/operator-profile.inputs';
-import { OperatorIdentityModel } from './models/operator-identity.model';
+import { AppConfig } from '../config/app-config';
+import { OperatorIdentityModel, absoluteUrl } from './models/operator-identity.model';
 import { OperatorPreviewModel, OperatorProfileModel } from './models/operator-profile.models';
 import { OperatorProfileEntity } from './operator-profile.entity';
 import { avatarPath, OperatorProfilesService } from './operator-profiles.service';
@@ -13,7 +14,10 @@ const ofBot = operatorsOf(target('bot', 'botId'));
 /** Every operation acts on the caller's own profile for the bot: nobody edits another's. */
 @Resolver(() => OperatorProfileModel)
 export class OperatorProfilesResolver {
-  constructor(private readonly profiles: OperatorProfilesService) {}
+  constructor(
+    private readonly profiles: OperatorProfilesService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Access(ofBot)
   @Query(() => OperatorProfileModel, { description: "The caller's own." })
@@ -95,7 +99,7 @@ export class OperatorProfilesResolver {
       botId,
       displayName: profile?.displayName ?? null,
       avatarUrl: profile?.avatarHash
-        ? this.profiles.avatarUrl(avatarPath(profile.avatarHash))
+        ? absoluteUrl(this.config.publicUrl, avatarPath(profile.avatarHash))
         : null,
       effective: this.identity(effective.displayName, effective.avatarPath),
       updatedAt: profile?.updatedAt ?? null,
@@ -103,9 +107,6 @@ export class OperatorProfilesResolver {
   }
 
   private identity(displayName: string, path: string): OperatorIdentityModel {
-    return Object.assign(new OperatorIdentityModel(), {
-      displayName,
-      avatarUrl: this.profiles.avatarUrl(path),
-    });
+    return OperatorIdentityModel.of(displayName, path, this.config.publicUrl);
   }
 }

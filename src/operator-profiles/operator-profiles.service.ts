@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { AppError } from '../common/errors/app-error';
-import { AppConfig } from '../config/app-config';
 import { bannerText, joinedNotice, leftNotice } from '../requests/notices';
 import { Language } from '../requests/request-enums';
 import { AvatarEntity } from './avatar.entity';
@@ -57,7 +56,6 @@ export class OperatorProfilesService {
     private readonly profiles: Repository<OperatorProfileEntity>,
     @InjectRepository(AvatarEntity) private readonly avatars: Repository<AvatarEntity>,
     private readonly accounts: AccountsService,
-    private readonly config: AppConfig,
   ) {}
 
   /** The saved profile (null when never saved). */
@@ -139,11 +137,6 @@ export class OperatorProfilesService {
 
   avatar(hash: string): Promise<AvatarEntity | null> {
     return /^[0-9a-f]{64}$/.test(hash) ? this.avatars.findOneBy({ hash }) : Promise.resolve(null);
-  }
-
-  /** The absolute URL of an avatar path, from the configured public base URL. */
-  avatarUrl(path: string): string {
-    return `${this.config.publicUrl}${path}`;
   }
 
   private async savedOrBlank(botId: string, accountId: string): Promise<OperatorProfileEntity> {

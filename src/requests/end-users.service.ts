@@ -4,7 +4,7 @@ import { In, Repository } from 'typeorm';
 import { BotsService } from '../bots/bots.service';
 import { TokenService } from '../common/auth/token.service';
 import { Clock } from '../common/clock/clock';
-import { AppError } from '../common/errors/app-error';
+import { AppError, ErrorCode } from '../common/errors/app-error';
 import { EndUserSessionInput } from './dto/requests.inputs';
 import { EndUserEntity } from './end-user.entity';
 import { chooseLocale } from './language';
@@ -39,7 +39,7 @@ export class EndUsersService {
   ): Promise<StartedSession> {
     const bot = await this.bots.findByWidgetKey(widgetKey);
     if (!bot) {
-      throw new AppError(AppError.notFound('Bot').code, 'No bot has this widget key', {
+      throw new AppError(ErrorCode.NOT_FOUND, 'No bot has this widget key', {
         field: 'widgetKey',
       });
     }

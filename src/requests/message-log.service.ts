@@ -131,13 +131,37 @@ export class MessageLogService {
     return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
   }
 
-  /** Messages of a request with a seq greater than `afterSeq`, ascending; at most `limit`. */
-  after(requestId: string, afterSeq: number, limit?: number): Promise<MessageEntity[]> {
+  /** Every message of a request with a seq greater than `afterSeq`, ascending (a replay). */
+  after(requestId: string, afterSeq: number): Promise<MessageEntity[]> {
     return this.messages.find({
       where: { requestId, seq: MoreThan(afterSeq) },
       order: { seq: 'ASC' },
-      ...(limit === undefined ? {} : { take: limit }),
     });
+  }
+
+  /**
+   * The messages after `afterSeq` of several requests in one query, at most `limit` each,
+   * ascending (for `UserRequest.messages` over a list of requests).
+   */
+  async afterForEach(
+    requestIds: readonly string[],
+    afterSeq: number,
+    limit: number,
+  ): Promise<MessageEntity[][]> {
+    const ranked = this.messages
+      .createQueryBuilder('m')
+      .select('m.id', 'id')
+      .addSelect('ROW_NUMBER() OVER (PARTITION BY m.request_id ORDER BY m.seq)', 'rank')
+      .where('m.request_id IN (:...requestIds)', { requestIds })
+      .andWhere('m.seq > :afterSeq', { afterSeq });
+    const rows = await this.messages
+      .createQueryBuilder('message')
+      .innerJoin(`(${ranked.getQuery()})`, 'ranked', 'ranked.id = message.id')
+      .setParameters(ranked.getParameters())
+      .where('ranked.rank <= :limit', { limit })
+      .orderBy('message.seq', 'ASC')
+      .getMany();
+    return requestIds.map((id) => rows.filter((row) => row.requestId === id));
   }
 
   private async findRetry(input: NewMessage): Promise<AppendedMessage | null> {

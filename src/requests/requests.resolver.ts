@@ -228,8 +228,15 @@ export class RequestsResolver {
     @Parent() request: UserRequestModel,
     @Args('afterSeq', { type: () => Int, nullable: true }) afterSeq: number | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number | null,
+    @Context() ctx: GraphQLContext,
   ): Promise<MessageModel[]> {
-    return (await this.requests.messages(request.id, afterSeq, first)).map((message) =>
+    // One loader per distinct (afterSeq, first): a list of requests reads its messages at once.
+    const loader = loaderFor(
+      ctx,
+      `UserRequest.messages:${afterSeq}:${first}`,
+      (ids: readonly string[]) => this.requests.messagesForEach(ids, afterSeq, first),
+    );
+    return (await loader.load(request.id)).map((message) =>
       MessageModel.from(message, this.config.publicUrl),
     );
   }

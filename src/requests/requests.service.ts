@@ -5,6 +5,7 @@ import { AvailabilityService } from '../availability/availability.service';
 import { StoriesService } from '../bots/stories.service';
 import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
+import { messageText } from '../common/validation/message-text';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, pageSize } from '../common/pagination/cursor';
 import { Page, newestFirstPage } from '../common/pagination/keyset';
@@ -23,7 +24,6 @@ import {
 import { ControlMode, MessageAuthor, RequestStatus } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
 
-export const MAX_TEXT_LENGTH = 4000;
 const LOCATION_CACHE_SIZE = 50_000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
 
@@ -31,11 +31,7 @@ export type RequestPage = Page<UserRequestEntity>;
 
 /** Message text as stored: trimmed, 1 to 4,000 characters; else BAD_USER_INPUT on `text`. */
 export function checkText(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_TEXT_LENGTH) {
-    throw AppError.badInput('text', `text must be 1 to ${MAX_TEXT_LENGTH} characters once trimmed`);
-  }
-  return trimmed;
+  return messageText(text, 'text');
 }
 
 export function checkClientMessageId(clientMessageId: string | null | undefined): string | null {
@@ -280,12 +276,12 @@ export class RequestsService {
   }
 
   /** Messages in ascending seq; `first` 1..500 (default 100). */
-  messages(
-    requestId: string,
+  messagesForEach(
+    requestIds: readonly string[],
     afterSeq: number | null | undefined,
     first: number | null | undefined,
-  ): Promise<MessageEntity[]> {
-    return this.messageLog.after(requestId, afterSeq ?? 0, pageSize(first, 100, 500));
+  ): Promise<MessageEntity[][]> {
+    return this.messageLog.afterForEach(requestIds, afterSeq ?? 0, pageSize(first, 100, 500));
   }
 
   /** A bot's requests, newest activity first, by keyset pagination. */

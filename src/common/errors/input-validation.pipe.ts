@@ -5,7 +5,7 @@ import { AppError } from './app-error';
 
 /**
  * Validates every GraphQL argument whose type carries class-validator rules. A failure is
- * BAD_USER_INPUT with `extensions.field` = the input path ("input.timeZone", "slots.1.endTime")
+ * BAD_USER_INPUT with `extensions.field` = the input path ("input.timeZone", "input.steps.0.kind")
  * of the first bad field, and `extensions.fields` listing all of them. Values are returned
  * transformed (e.g. trimmed) as declared on the input class.
  */
@@ -16,24 +16,18 @@ export class InputValidationPipe implements PipeTransform {
     if (!type || value === null || value === undefined || !hasRules(type)) {
       return value;
     }
-    const prefix = metadata.data ?? metadata.type;
-    const items = Array.isArray(value) ? value : [value];
-    const instances: object[] = items.map((item: unknown) => plainToInstance(type, item));
-    const failures: { field: string; message: string }[] = [];
-    for (const [index, instance] of instances.entries()) {
-      const path = Array.isArray(value) ? `${prefix}.${index}` : prefix;
-      const errors = await validate(instance, {
-        forbidUnknownValues: true,
-        validationError: { target: false },
-      });
-      failures.push(...flatten(errors, path));
-    }
+    const instance: object = plainToInstance(type, value);
+    const errors = await validate(instance, {
+      forbidUnknownValues: true,
+      validationError: { target: false },
+    });
+    const failures = flatten(errors, metadata.data ?? metadata.type);
     if (failures.length > 0) {
       throw AppError.badInput(failures[0].field, failures[0].message, {
         fields: failures.map((f) => f.field),
       });
     }
-    return Array.isArray(value) ? instances : instances[0];
+    return instance;
   }
 }
 

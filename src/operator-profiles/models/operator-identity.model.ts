@@ -1,5 +1,10 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 
+/** An absolute URL of the API from the configured public base URL (PUBLIC_URL) and a path. */
+export function absoluteUrl(publicUrl: string, path: string): string {
+  return `${publicUrl}${path}`;
+}
+
 @ObjectType('OperatorIdentity', {
   description: 'What the end user sees of an operator. A snapshot taken when control is taken.',
 })
@@ -14,7 +19,7 @@ export class OperatorIdentityModel {
   static of(displayName: string, avatarPath: string, publicUrl: string): OperatorIdentityModel {
     return Object.assign(new OperatorIdentityModel(), {
       displayName,
-      avatarUrl: `${publicUrl}${avatarPath}`,
+      avatarUrl: absoluteUrl(publicUrl, avatarPath),
     });
   }
 }
