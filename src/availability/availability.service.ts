@@ -6,7 +6,8 @@ import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
 import { AvailabilitySlotEntity } from './availability-slot.entity';
 import { AvailabilitySlotInput } from './dto/availability-slot.input';
-import { SupportStatusReason, SupportTeamState } from './models/availability.models';
+import { SupportTeamState } from '../common/support-team-state';
+import { SupportStatusReason } from './models/availability.models';
 import { TemporaryUnavailabilityEntity } from './temporary-unavailability.entity';
 import {
   WeeklySlot,

@@ -14,17 +14,11 @@ import { isUuid } from '../common/validation/uuid';
 import { AppConfig } from '../config/app-config';
 import { OperatorProfilesService } from '../operator-profiles/operator-profiles.service';
 import { bannerFor, ConversationStreams } from '../requests/conversation-streams';
-import { languageOf } from '../requests/language';
+import { Language, languageOf } from '../common/i18n/language';
 import { AppendedMessage, MessageLogService } from '../requests/message-log.service';
 import { BotEventType, ConversationEventType } from '../requests/models/user-request.model';
-import { joinedNotice, leftNotice } from '../requests/notices';
-import {
-  ControlMode,
-  Language,
-  MessageAuthor,
-  RequestStatus,
-  SystemNotice,
-} from '../requests/request-enums';
+import { joinedNotice, leftNotice } from '../common/i18n/notices';
+import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from '../requests/request-enums';
 import { checkClientMessageId, checkText, RequestsService } from '../requests/requests.service';
 import { UserRequestEntity } from '../requests/user-request.entity';
 import { LiveConversationEntity, LiveConversationStatus } from './live-conversation.entity';

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock/clock';
 import { AppConfig } from '../config/app-config';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { replayThenLive } from '../common/pubsub/replay-then-live';
-import { languageOf } from './language';
+import { Language, languageOf } from '../common/i18n/language';
 import { AppendedMessage, MessageLogService } from './message-log.service';
 import { MessageModel } from './models/message.model';
 import {
@@ -15,8 +15,8 @@ import {
   UserRequestChangeType,
   UserRequestModel,
 } from './models/user-request.model';
-import { bannerText } from './notices';
-import { ControlMode, Language, MessageAuthor } from './request-enums';
+import { bannerText } from '../common/i18n/notices';
+import { ControlMode, MessageAuthor } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
 
 export const conversationTopic = (requestId: string): string => `conversation:${requestId}`;

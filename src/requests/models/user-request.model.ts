@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { SupportTeamState } from '../../availability/models/availability.models';
+import { SupportTeamState } from '../../common/support-team-state';
 import { PageInfo } from '../../common/pagination/cursor';
 import { ControlMode, RequestStatus } from '../request-enums';
 import { UserRequestEntity } from '../user-request.entity';
