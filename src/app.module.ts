@@ -12,12 +12,14 @@ import { LiveConversationsModule } from './live-conversations/live-conversations
 import { OperatorProfilesModule } from './operator-profiles/operator-profiles.module';
 import { RequestsModule } from './requests/requests.module';
 import { AccessModule } from './common/auth/access.module';
-import { Authenticator } from './common/auth/authenticator';
 import { ClockModule } from './common/clock/clock.module';
-import { ConnectionHooks, ConnectionHooksModule } from './common/graphql/connection-hooks';
+import { ConnectionHooksModule } from './common/graphql/connection-hooks';
 import { GraphQLExceptionFilter } from './common/errors/graphql-exception.filter';
 import { InputValidationPipe } from './common/errors/input-validation.pipe';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { graphqlOptions } from './common/graphql/graphql.options';
+import { GraphQLWsModule } from './common/graphql/graphql-ws.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnectionModule, DatabaseModule } from './database/database.module';
@@ -34,6 +36,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule,
+        LifecycleModule,
         AdaptersModule.forRoot(config),
         ConnectionHooksModule,
         DatabaseConnectionModule,
@@ -41,9 +44,11 @@ export class AppModule {
         AccessModule.forRoot(BotsModule),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [Authenticator, ConnectionHooks],
+          inject: [AppConfig],
           useFactory: graphqlOptions,
         }),
+        GraphQLWsModule,
+        RateLimitModule,
         AccountsModule,
         BotsModule,
         AvailabilityModule,

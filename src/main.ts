@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
+import { installGracefulShutdown } from './lifecycle/shutdown';
 
 async function bootstrap(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -24,7 +25,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: enabledLogLevels(config.logLevel),
   });
-  configureApp(app);
+  configureApp(app, config);
+  installGracefulShutdown(app, config.guards.shutdownGraceMs);
   await app.listen(config.port);
   logger.log(
     `GraphQL on ${config.publicUrl}/graphql (HTTP and graphql-ws), ${config.nodeEnv} mode`,

@@ -523,8 +523,11 @@ describe('support team availability', () => {
       const team = await botWithTeam(app);
       await slotsFor(team, [{ weekday: 'MONDAY', startTime: '09:00', endTime: '17:00' }]);
       const scheduler = app.app.get(SupportStatusScheduler);
+      // The connection itself keeps one timer (its token's expiry): counted before.
+      const client = await app.connectedWs({ authorization: `Bearer ${team.agent.token}` });
       const timersBefore = clock.pendingTimers;
-      const subscription = await subscribe(team);
+      const subscription = new Subscription(client, CHANGED, { botId: team.bot.id });
+      await waitFor(() => scheduler.isWatching(team.bot.id));
       expect(clock.pendingTimers).toBe(timersBefore + 1);
       subscription.dispose();
       await waitFor(() => !scheduler.isWatching(team.bot.id));

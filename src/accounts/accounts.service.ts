@@ -1,3 +1,4 @@
+import { RateLimits } from '../common/rate-limit/rate-limits';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
@@ -20,6 +21,7 @@ export class AccountsService {
     @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   async register(input: RegisterInput): Promise<Session> {
@@ -41,10 +43,17 @@ export class AccountsService {
   }
 
   /** Wrong password and unknown email get the same answer, in the same time. */
+  /**
+   * Failed attempts count per email (RATE_LIMIT_LOGIN); once they reach the limit, every attempt
+   * for that email is RATE_LIMITED until the window ends, the right password included.
+   */
   async login(email: string, password: string): Promise<Session> {
-    const account = await this.accounts.findOneBy({ email: email.trim().toLowerCase() });
+    const normalized = email.trim().toLowerCase();
+    await this.rateLimits.check('login', normalized);
+    const account = await this.accounts.findOneBy({ email: normalized });
     const valid = await this.hasher.verify(account?.passwordHash, password);
     if (!account || !valid) {
+      await this.rateLimits.penalize('login', normalized);
       throw AppError.unauthenticated('Wrong email or password');
     }
     return this.sessionFor(account);

@@ -2,6 +2,8 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { InProcessPubSub } from '../common/pubsub/in-process-pubsub';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { RedisPubSub } from '../common/pubsub/redis-pubsub';
+import { InProcessRateLimiterStore, RateLimiterStore } from '../common/rate-limit/rate-limits';
+import { RedisRateLimiterStore } from '../common/rate-limit/redis-rate-limiter.store';
 import { RedisConnections } from '../common/redis/redis-connections';
 import { AppConfig } from '../config/app-config';
 import { InProcessPresenceStore, PresenceStore } from '../presence/presence.store';
@@ -9,7 +11,8 @@ import { RedisPresenceStore } from '../presence/redis-presence.store';
 import { SharedStateHealth } from './shared-state';
 
 /**
- * Binds every port that holds state shared by the instances of a deployment, in one place and
+ * Binds every port that holds state shared by the instances of a deployment (pub/sub, presence,
+ * rate-limit counters; caches are evicted through the pub/sub), in one place and
  * on one switch: without `REDIS_URL`, in-process implementations (one instance); with it, Redis
  * (any number of instances behind a load balancer). The domain modules see only the ports.
  */
@@ -22,12 +25,13 @@ export class AdaptersModule {
       : [
           { provide: PubSubPort, useClass: InProcessPubSub },
           { provide: PresenceStore, useClass: InProcessPresenceStore },
+          { provide: RateLimiterStore, useClass: InProcessRateLimiterStore },
           { provide: SharedStateHealth, useValue: { check: () => Promise.resolve(null) } },
         ];
     return {
       module: AdaptersModule,
       providers,
-      exports: [PubSubPort, PresenceStore, SharedStateHealth],
+      exports: [PubSubPort, PresenceStore, RateLimiterStore, SharedStateHealth],
     };
   }
 }
@@ -45,6 +49,11 @@ function redisAdapters(url: string, config: AppConfig): Provider[] {
       inject: [RedisConnections],
       useFactory: (connections: RedisConnections) =>
         new RedisPresenceStore(connections, config.presenceTtlMs),
+    },
+    {
+      provide: RateLimiterStore,
+      inject: [RedisConnections],
+      useFactory: (connections: RedisConnections) => new RedisRateLimiterStore(connections),
     },
     {
       provide: SharedStateHealth,

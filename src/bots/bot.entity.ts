@@ -35,6 +35,10 @@ export class BotEntity {
   @Column({ type: 'timestamptz', nullable: true })
   engineKeyRotatedAt: Date | null;
 
+  /** Origins (scheme://host[:port]) whose pages may use the widget key; empty: any. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  allowedOrigins: string[];
+
   /** The story played when a request opens; none: opening a request posts nothing. */
   @Column({ type: 'uuid', nullable: true })
   entryStoryId: string | null;

@@ -15,6 +15,7 @@ import { Topics } from '../common/pubsub/topics';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { canonicalTimeZone } from '../common/validation/time-zone';
+import { normalizeOrigin } from '../common/validation/origin';
 import { isUuid } from '../common/validation/uuid';
 import { BotEntity } from './bot.entity';
 import { BotMemberEntity } from './bot-member.entity';
@@ -93,6 +94,11 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
     }
     if (input.timeZone !== undefined) {
       changes.timeZone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
+    }
+    if (input.allowedOrigins !== undefined && input.allowedOrigins !== null) {
+      changes.allowedOrigins = [
+        ...new Set(input.allowedOrigins.map((origin) => normalizeOrigin(origin) as string)),
+      ];
     }
     if (Object.keys(changes).length > 0) {
       await this.bots.update({ id: botId }, changes);
@@ -264,6 +270,12 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
 
   onModuleDestroy(): void {
     this.stopListening?.();
+  }
+
+  /** For end-user connections: the origins the bot's widget key may be used from (empty: any). */
+  async allowedOriginsOf(botId: string): Promise<string[]> {
+    const bot = await this.bots.findOne({ select: { allowedOrigins: true }, where: { id: botId } });
+    return bot?.allowedOrigins ?? [];
   }
 
   async botOfEngineKey(key: string): Promise<string | null> {

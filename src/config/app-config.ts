@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { normalizeOrigin } from '../common/validation/origin';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -369,20 +370,6 @@ function origins(raw: string, name: string, problems: string[]): '*' | string[] 
     return [];
   }
   return list.map((origin) => normalizeOrigin(origin) as string);
-}
-
-/**
- * An origin as browsers send it ("https://shop.example", "http://localhost:8080"), or null when
- * `raw` is not one (a path, a query, credentials, another scheme).
- */
-export function normalizeOrigin(raw: string): string | null {
-  try {
-    const url = new URL(raw);
-    const bare = /^https?:\/\/[^/?#@]+\/?$/i.test(raw);
-    return bare && (url.protocol === 'http:' || url.protocol === 'https:') ? url.origin : null;
-  } catch {
-    return null;
-  }
 }
 
 /** "15" or "15s" → seconds, within [min, max]. */

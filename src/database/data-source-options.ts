@@ -2,11 +2,25 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
+export interface DatabaseTimeouts {
+  /** DATABASE_STATEMENT_TIMEOUT */
+  statementTimeoutMs: number;
+  /** DATABASE_LOCK_TIMEOUT */
+  lockTimeoutMs: number;
+}
+
+/** OPERATIONS.md's defaults, for the migration CLI which reads no guards. */
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { statementTimeoutMs: 15_000, lockTimeoutMs: 5_000 };
+
 /**
  * The one definition of how Switchboard talks to PostgreSQL, shared by the service, the
  * migration script and the TypeORM CLI. The schema only ever changes through `migrations/`.
  */
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -19,7 +33,15 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: poolSize, application_name: 'switchboard' },
+    // Every connection of the pool starts with these settings: a statement or a lock wait that
+    // runs past them fails (SERVICE_UNAVAILABLE) instead of holding a caller and a connection.
+    extra: {
+      max: poolSize,
+      application_name: 'switchboard',
+      statement_timeout: timeouts.statementTimeoutMs,
+      lock_timeout: timeouts.lockTimeoutMs,
+      connectionTimeoutMillis: timeouts.statementTimeoutMs,
+    },
   };
 }
 

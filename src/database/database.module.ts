@@ -48,9 +48,12 @@ class DatabaseLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnAp
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [DatabaseConnection],
-      useFactory: (connection: DatabaseConnection) =>
-        dataSourceOptions(connection.url, connection.poolSize),
+      inject: [DatabaseConnection, AppConfig],
+      useFactory: (connection: DatabaseConnection, config: AppConfig) =>
+        dataSourceOptions(connection.url, connection.poolSize, {
+          statementTimeoutMs: config.guards.databaseStatementTimeoutMs,
+          lockTimeoutMs: config.guards.databaseLockTimeoutMs,
+        }),
     }),
   ],
   // Every module runs its transactions through `Transactions`, which needs only the data source.

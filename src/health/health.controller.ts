@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { SharedStateHealth } from '../adapters/shared-state';
 import { Public } from '../common/auth/access';
+import { ShutdownState } from '../lifecycle/shutdown';
 
 /** Open and cheap, for load balancers and orchestrators. */
 @Controller('health')
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly sharedState: SharedStateHealth,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** 200 while the process serves. */
@@ -26,15 +28,25 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 200 when PostgreSQL (and Redis, with `REDIS_URL`) answer within a second; else 503 naming what failed. */
+  /**
+   * 200 when PostgreSQL (and Redis, with `REDIS_URL`) answer within a second and the instance is
+   * not stopping; else 503 naming what failed.
+   */
   @Public()
   @Get('ready')
   @HealthCheck()
   ready() {
     return this.health.check([
+      () => this.stoppingCheck(),
       () => this.database.pingCheck('database').withTimeout(1_000),
       () => this.sharedStateCheck(),
     ]);
+  }
+
+  /** A stopping instance is not ready: the load balancer sends no new work. */
+  private stoppingCheck(): HealthIndicatorResult {
+    const indicator = this.indicators.check('instance');
+    return this.shutdown.stopping ? indicator.down({ message: 'shutting down' }) : {};
   }
 
   private async sharedStateCheck(): Promise<HealthIndicatorResult> {

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/graphql';
 import { AccountsService } from '../accounts/accounts.service';
 import { AccountModel } from '../accounts/models/account.model';
+import { RateLimit } from '../common/rate-limit/rate-limit.interceptor';
 import { Access, operatorsOf, signedInAccount, target } from '../common/auth/access';
 import { BotRole } from '../common/auth/bot-role';
 import { CallerAccountId, Granted } from '../common/auth/caller.decorators';
@@ -61,6 +62,7 @@ export class LiveConversationsResolver {
   }
 
   @Access(operatorsOf(theLiveConversation))
+  @RateLimit('messages', 'caller')
   @Mutation(() => MessageModel, { description: 'The controlling agent only.' })
   async sendAgentMessage(
     @Args('liveConversationId', { type: () => ID }) liveConversationId: string,

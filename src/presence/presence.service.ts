@@ -42,6 +42,7 @@ export class PresenceService implements OnModuleInit, BeforeApplicationShutdown 
         await this.closed(principal.endUserId, principal.botId);
       }
     });
+    this.store.onReconnect(() => void this.maintain());
     if (this.store.upkeepIntervalMs !== null) {
       this.upkeep = setInterval(() => void this.maintain(), this.store.upkeepIntervalMs);
       this.upkeep.unref();

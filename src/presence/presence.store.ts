@@ -31,6 +31,8 @@ export abstract class PresenceStore {
    * changes this instance is the one to report.
    */
   abstract maintain(held: ReadonlyMap<string, string>): Promise<PresenceTransition[]>;
+  /** Calls `listener` when the store is reachable again after an outage (upkeep is due). */
+  abstract onReconnect(listener: () => void): void;
 }
 
 /** Presence in this process: right for a single instance (no `REDIS_URL`). */
@@ -62,4 +64,7 @@ export class InProcessPresenceStore extends PresenceStore {
   maintain(): Promise<PresenceTransition[]> {
     return Promise.resolve([]);
   }
+
+  /** Never away. */
+  onReconnect(): void {}
 }

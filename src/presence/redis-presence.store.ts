@@ -108,6 +108,20 @@ export class RedisPresenceStore extends PresenceStore {
     redis.defineCommand('presenceOnline', { lua: ONLINE });
     redis.defineCommand('presenceMaintain', { numberOfKeys: 1, lua: MAINTAIN });
     this.redis = redis as PresenceRedis;
+    let connectedBefore = false;
+    redis.on('ready', () => {
+      if (connectedBefore) {
+        this.reconnectListeners.forEach((listener) => listener());
+      }
+      connectedBefore = true;
+    });
+  }
+
+  private readonly reconnectListeners: (() => void)[] = [];
+
+  /** A Redis that restarted empty has lost every lease: each instance restores its own at once. */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   async connected(endUserId: string, botId: string): Promise<boolean> {

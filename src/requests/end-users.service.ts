@@ -30,18 +30,28 @@ export class EndUsersService {
   /**
    * A session for a visitor of the bot whose widget key this is: a new end user, or with an
    * `externalId` the same one again (its locale and display name refreshed). The locale is the
-   * input's, else the Accept-Language header's preferred one, else "en".
+   * input's, else the Accept-Language header's preferred one, else "en". A page whose origin is
+   * outside the bot's `allowedOrigins` is FORBIDDEN.
    */
   async startSession(
     widgetKey: string,
     input: EndUserSessionInput,
     acceptLanguage: string | undefined,
+    origin: string | undefined,
   ): Promise<StartedSession> {
     const bot = await this.bots.findByWidgetKey(widgetKey);
     if (!bot) {
       throw new AppError(ErrorCode.NOT_FOUND, 'No bot has this widget key', {
         field: 'widgetKey',
       });
+    }
+    // A browser names the page's origin; a server or a script sends none and is not refused.
+    if (
+      origin !== undefined &&
+      bot.allowedOrigins.length > 0 &&
+      !bot.allowedOrigins.includes(origin)
+    ) {
+      throw AppError.forbidden("This widget key may not be used from this page's origin");
     }
     const locale = chooseLocale(input.locale, acceptLanguage);
     const displayName = input.displayName ?? null;

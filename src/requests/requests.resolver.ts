@@ -1,3 +1,4 @@
+import { RateLimit } from '../common/rate-limit/rate-limit.interceptor';
 import {
   Args,
   Context,
@@ -54,6 +55,7 @@ export class RequestsResolver {
   ) {}
 
   @Public()
+  @RateLimit('sessions', 'clientAddress')
   @Mutation(() => EndUserSessionModel, {
     description: "A chat widget's session for one visitor of the bot whose widget key this is.",
   })
@@ -67,6 +69,7 @@ export class RequestsResolver {
       widgetKey,
       input ?? {},
       ctx.req?.headers['accept-language'],
+      ctx.req?.headers.origin,
     );
     return Object.assign(new EndUserSessionModel(), {
       token: session.token,
@@ -76,6 +79,7 @@ export class RequestsResolver {
   }
 
   @Access(signedInEndUser())
+  @RateLimit('requests', 'caller')
   @Mutation(() => UserRequestModel, { description: "End-user token; plays the bot's entry story." })
   async openRequest(@Granted() access: GrantedAccess): Promise<UserRequestModel> {
     const principal = access.principal;
@@ -86,6 +90,7 @@ export class RequestsResolver {
   }
 
   @Access(endUsersOf(theRequest))
+  @RateLimit('messages', 'caller')
   @Mutation(() => MessageModel, { description: 'End-user token.' })
   async sendUserMessage(
     @Args('requestId', { type: () => ID }) requestId: string,
@@ -99,6 +104,7 @@ export class RequestsResolver {
   }
 
   @Access(botEngineOf(theRequest))
+  @RateLimit('messages', 'caller')
   @Mutation(() => MessageModel, { description: 'Bot engine key; BOT_PAUSED while HUMAN.' })
   async sendBotMessage(
     @Args('requestId', { type: () => ID }) requestId: string,

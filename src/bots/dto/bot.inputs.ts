@@ -2,6 +2,10 @@ import { Field, InputType } from '@nestjs/graphql';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { Trim } from '../../common/validation/transforms';
 import { IsIanaTimeZone } from '../../common/validation/time-zone';
+import { IsOriginList } from '../../common/validation/origin';
+
+/** Origins a widget key may be used from, at most. */
+export const MAX_ALLOWED_ORIGINS = 50;
 
 const NAME_RULE = { message: 'name must be 1 to 100 characters' };
 
@@ -33,4 +37,13 @@ export class UpdateBotInput {
   @Trim()
   @IsIanaTimeZone()
   timeZone?: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Replaces the web origins whose pages may use the widget key, each "scheme://host[:port]" with no path; at most 50; empty: any origin.',
+  })
+  @IsOptional()
+  @IsOriginList(MAX_ALLOWED_ORIGINS)
+  allowedOrigins?: string[];
 }

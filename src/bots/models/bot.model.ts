@@ -19,6 +19,12 @@ export class BotModel {
   @Field({ description: 'Public key a chat widget uses to open end-user sessions.' })
   widgetKey: string;
 
+  @Field(() => [String], {
+    description:
+      'Web origins whose pages may use this bot\'s widget key, e.g. "https://shop.example". Empty: any. Checked on startEndUserSession and on end-user graphql-ws connections that send an Origin header.',
+  })
+  allowedOrigins: string[];
+
   /** The caller's role; null when the caller is no member (an end user, the bot engine). */
   myRole: BotRole | null;
 
@@ -40,6 +46,7 @@ export class BotModel {
       name: entity.name,
       timeZone: entity.timeZone,
       widgetKey: entity.widgetKey,
+      allowedOrigins: entity.allowedOrigins,
       myRole,
       createdAt: entity.createdAt,
       botEngineKeyRotatedAt: entity.engineKeyRotatedAt,

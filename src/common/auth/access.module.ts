@@ -26,7 +26,7 @@ export class AccessModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: MembershipRevocationInterceptor },
       ],
-      exports: [TokenService, Authenticator, BotTargetRegistry, AccessInventory],
+      exports: [TokenService, Authenticator, BotTargetRegistry, AccessInventory, directoryModule],
     };
   }
 }

@@ -18,6 +18,24 @@ export class Authenticator {
    * `undefined` when no credential was given; `null` when one was given but is not valid
    * (garbled, forged, expired, rotated out, or not a Bearer credential).
    */
+  /**
+   * For a long-lived connection: the principal and when its credential expires (null for a bot
+   * engine key, which lasts until rotated); null when the credential is missing or invalid.
+   */
+  async authenticateWithExpiry(
+    authorization: unknown,
+  ): Promise<{ principal: Principal; expiresAt: Date | null } | null> {
+    const principal = await this.authenticate(authorization);
+    if (!principal) {
+      return null;
+    }
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization as string)?.[1] ?? '';
+    return {
+      principal,
+      expiresAt: principal.kind === 'botEngine' ? null : this.tokens.expiryOf(token),
+    };
+  }
+
   async authenticate(authorization: unknown): Promise<Principal | null | undefined> {
     if (authorization === undefined || authorization === null || authorization === '') {
       return undefined;

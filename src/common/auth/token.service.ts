@@ -42,6 +42,12 @@ export class TokenService {
     return this.issue({ sub: endUserId, typ: 'end_user', bot: botId });
   }
 
+  /** When a token that `verify` accepted expires. */
+  expiryOf(token: string): Date | null {
+    const decoded = jwt.decode(token, { json: true });
+    return typeof decoded?.exp === 'number' ? new Date(decoded.exp * 1000) : null;
+  }
+
   /** The token's subject, or null when it is garbled, forged, expired or of an unknown kind. */
   verify(token: string): VerifiedToken | null {
     let claims: jwt.JwtPayload;

@@ -11,6 +11,8 @@ export enum ErrorCode {
   NOT_IN_CONTROL = 'NOT_IN_CONTROL',
   REQUEST_CLOSED = 'REQUEST_CLOSED',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** PostgreSQL or Redis did not answer in time: nothing changed, retry after `retryAfter`. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -54,6 +56,13 @@ export class AppError extends Error {
       message,
       field === null ? extensions : { field, ...extensions },
     );
+  }
+
+  /** Refused by a rate limit: nothing changed; the same call is accepted after `retryAfter` s. */
+  static rateLimited(retryAfterSeconds: number): AppError {
+    return new AppError(ErrorCode.RATE_LIMITED, 'Too many attempts; retry later', {
+      retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)),
+    });
   }
 
   static conflict(message: string, extensions: ErrorExtensions = {}): AppError {

@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode } from './app-error';
-import { isUniqueViolation } from './database-errors';
+import { isDatabaseUnavailable, isUniqueViolation } from './database-errors';
+
+/** Seconds a caller should wait after SERVICE_UNAVAILABLE before retrying. */
+const UNAVAILABLE_RETRY_AFTER = 1;
 
 const logger = new Logger('GraphQL');
 
@@ -34,6 +37,18 @@ export function formatError(
       extensions: { ...original.extensions, code: original.code },
     };
   }
+  if (isDatabaseUnavailable(original)) {
+    logger.warn(
+      `Database unavailable${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${
+        original instanceof Error ? original.message : String(original)
+      }`,
+    );
+    return {
+      ...base,
+      message: 'The service is briefly unavailable; retry',
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: UNAVAILABLE_RETRY_AFTER },
+    };
+  }
   if (isUniqueViolation(original)) {
     return {
       ...base,
@@ -47,10 +62,15 @@ export function formatError(
     // failure such as a null in a non-null field: the service's fault, masked below.
     const code = formatted.extensions?.code;
     if (!formatted.path) {
+      // A refusal by a GraphQL limit names it (`depth`, `aliases`, `tokens`).
+      const limit = formatted.extensions?.limit;
       return {
         ...base,
         message: formatted.message,
-        extensions: { code: ErrorCode.BAD_USER_INPUT },
+        extensions: {
+          code: ErrorCode.BAD_USER_INPUT,
+          ...(typeof limit === 'string' ? { limit } : {}),
+        },
       };
     }
     if (typeof code === 'string' && code in ErrorCode) {
@@ -68,7 +88,24 @@ export function formatError(
   };
 }
 
+/**
+ * Production without introspection: validation messages stop suggesting field and type names
+ * ("Did you mean ...?"), which would otherwise reveal the schema piece by piece.
+ */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.code !== ErrorCode.BAD_USER_INPUT) {
+    return formatted;
+  }
+  return { ...formatted, message: formatted.message.replace(/ ?Did you mean .+\?$/, '') };
+}
+
 /** Applies `formatError` to errors that graphql-ws sends outside Apollo (subscriptions). */
-export function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
-  return errors.map((error) => formatError(error.toJSON(), error));
+export function formatErrors(
+  errors: readonly GraphQLError[],
+  hideSuggestions = false,
+): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const formatted = formatError(error.toJSON(), error);
+    return hideSuggestions ? withoutSuggestions(formatted) : formatted;
+  });
 }

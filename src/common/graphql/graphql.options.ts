@@ -1,114 +1,40 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
-import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
-import type { ServerOptions, Context as WsContext } from 'graphql-ws';
-import type { Extra } from 'graphql-ws/use/ws';
-import { Authenticator } from '../auth/authenticator';
-import { Principal } from '../auth/principal';
-import { ConnectionHooks } from './connection-hooks';
-import { formatError, formatErrors } from '../errors/format-error';
+import { AppConfig } from '../../config/app-config';
+import { formatError, withoutSuggestions } from '../errors/format-error';
 import { GraphQLContext } from './graphql-context';
+import { limitRules } from './limits';
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** A dead peer (no pong to our ping) is dropped after at most twice this. */
-const KEEPALIVE_INTERVAL_MS = 15_000;
-
-/** What graphql-ws keeps for one connection: its socket, and its principal from `connection_init`. */
-export interface ConnectionExtra extends Extra {
-  principal?: Principal;
-  keepAlive?: NodeJS.Timeout;
-}
-
-type ConnectionContext = WsContext<Record<string, unknown> | undefined, ConnectionExtra>;
-
-function isConnectionContext(value: unknown): value is ConnectionContext {
-  return (
-    typeof value === 'object' && value !== null && 'connectionParams' in value && 'extra' in value
-  );
-}
-
 /**
- * Apollo over HTTP POST /graphql and graphql-ws on the same path. A graphql-ws connection is
- * authenticated once, at `connection_init` ({ authorization: "Bearer <token>" }); a missing or
- * invalid credential closes it with 4403 Forbidden. Errors from both transports go through the
- * same `formatError`.
+ * Apollo over HTTP POST /graphql. Subscriptions (graphql-ws on the same path) are served by
+ * `GraphQLWsServer`, which applies the same limits. Batched requests are refused, CSRF
+ * prevention is on (Apollo's: a POST must be JSON or carry a preflighted header, and a GET
+ * cannot run a mutation), depth and aliases are limited in validation (the token limit runs
+ * before parsing, see `tokenLimit`), and in production introspection and field suggestions are
+ * off unless GRAPHQL_INTROSPECTION=true.
  */
-export function graphqlOptions(
-  authenticator: Authenticator,
-  hooks: ConnectionHooks,
-): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const { guards } = config;
   return {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
-    introspection: true,
+    introspection: guards.graphqlIntrospection,
     playground: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: limitRules({
+      maxDepth: guards.graphqlMaxDepth,
+      maxAliases: guards.graphqlMaxAliases,
+      maxTokens: guards.graphqlMaxTokens,
+    }),
     includeStacktraceInErrorResponses: false,
-    formatError,
+    formatError: guards.graphqlIntrospection
+      ? formatError
+      : (formatted, error) => withoutSuggestions(formatError(formatted, error)),
     autoTransformHttpErrors: false,
-    context: (source: { req?: Request } | ConnectionContext): GraphQLContext => {
-      if (isConnectionContext(source)) {
-        return { connectionPrincipal: source.extra.principal, loaders: new Map() };
-      }
-      return { req: source.req, loaders: new Map() };
-    },
-    subscriptions: { 'graphql-ws': graphqlWsOptions(authenticator, hooks) },
+    context: ({ req }: { req?: Request }): GraphQLContext => ({ req, loaders: new Map() }),
   };
-}
-
-/**
- * graphql-ws server options. `onError` (request-level errors such as validation) is passed
- * through to graphql-ws by @nestjs/graphql although its config type does not declare it.
- */
-function graphqlWsOptions(
-  authenticator: Authenticator,
-  hooks: ConnectionHooks,
-): GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'onError'> {
-  return {
-    path: GRAPHQL_PATH,
-    onConnect: async (wsContext) => {
-      const ctx = wsContext as ConnectionContext;
-      const principal = await authenticator.authenticate(ctx.connectionParams?.authorization);
-      if (!principal) {
-        return false;
-      }
-      ctx.extra.principal = principal;
-      keepAlive(ctx.extra);
-      await hooks.open(principal);
-      return true;
-    },
-    onClose: async (wsContext) => {
-      const { extra } = wsContext as ConnectionContext;
-      clearInterval(extra.keepAlive);
-      if (extra.principal) {
-        const principal = extra.principal;
-        extra.principal = undefined;
-        await hooks.close(principal);
-      }
-    },
-    onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
-    onNext: (_ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
-  };
-}
-
-/**
- * Pings the peer at an interval and terminates the socket when the previous ping got no pong,
- * so a vanished browser (sleep, network loss) stops counting as connected.
- */
-function keepAlive(extra: ConnectionExtra): void {
-  let alive = true;
-  extra.socket.on('pong', () => {
-    alive = true;
-  });
-  extra.keepAlive = setInterval(() => {
-    if (!alive) {
-      extra.socket.terminate();
-      return;
-    }
-    alive = false;
-    extra.socket.ping();
-  }, KEEPALIVE_INTERVAL_MS);
-  extra.keepAlive.unref();
 }
