@@ -7,7 +7,7 @@ import {
   sendUserMessage,
   startSession,
 } from './support/factories';
-import { conversationTopic } from '../src/requests/conversation-streams';
+import { Topics } from '../src/common/pubsub/topics';
 
 const EVENTS = `subscription ($requestId: ID!, $afterSeq: Int) {
   conversationEvents(requestId: $requestId, afterSeq: $afterSeq) {
@@ -68,7 +68,7 @@ describe('several instances: an instance or Redis dies', () => {
       { requestId, afterSeq: 0 },
       'conversationEvents',
     );
-    await cluster.waitForSubscribers(conversationTopic(requestId), 2);
+    await cluster.waitForSubscribers(Topics.conversation(requestId), 2);
 
     // The end user keeps writing (over HTTP, to A) before, during and after the crash.
     const sent: number[] = [];
@@ -150,7 +150,7 @@ describe('several instances: an instance or Redis dies', () => {
       { requestId, afterSeq: 0 },
       'conversationEvents',
     );
-    await cluster.waitForSubscribers(conversationTopic(requestId), 1);
+    await cluster.waitForSubscribers(Topics.conversation(requestId), 1);
 
     await sendUserMessage(asTestApp(b), endUser, requestId, 'before the outage');
     const { id: liveId } = (await b.ok(TAKE, { requestId }, agent.token)).takeControl;
@@ -208,5 +208,13 @@ describe('several instances: an instance or Redis dies', () => {
     expect(subscriber.errors).toEqual([]);
     expect(subscriber.completed).toBe(false);
     expect(socketClosures).toBe(0);
+    // The end user's connection on B never closed: once Redis is back it counts as online again.
+    for (const instance of [a, b]) {
+      await eventually(
+        `the end user online again, seen from ${instance.name}`,
+        async () => ((await isOnline(instance, requestId, agent.token)) ? true : undefined),
+        cluster.presenceTtl * 1_000 + PRESENCE_MARGIN_MS,
+      );
+    }
   });
 });

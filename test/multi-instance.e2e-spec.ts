@@ -13,14 +13,7 @@ import {
   sendUserMessage,
   startSession,
 } from './support/factories';
-import {
-  botEventsTopic,
-  conversationTopic,
-  requestsTopic,
-} from '../src/requests/conversation-streams';
-import { liveConversationsTopic } from '../src/live-conversations/live-conversations.service';
-import { supportStatusTopic } from '../src/availability/support-status.scheduler';
-import { membershipRevokedTopic } from '../src/common/auth/membership-revocation';
+import { Topics } from '../src/common/pubsub/topics';
 
 const EVENTS = `subscription ($requestId: ID!, $afterSeq: Int) {
   conversationEvents(requestId: $requestId, afterSeq: $afterSeq) {
@@ -121,7 +114,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
           'conversationEvents',
         ),
       ];
-      await cluster.waitForSubscribers(conversationTopic(requestId), 2);
+      await cluster.waitForSubscribers(Topics.conversation(requestId), 2);
       const expected: object[] = [];
 
       const endUserSocket = await b.connectedWs(bearer(endUser.token));
@@ -176,7 +169,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
         { botId: team.bot.id },
         'requestsChanged',
       );
-      await cluster.waitForSubscribers(requestsTopic(team.bot.id));
+      await cluster.waitForSubscribers(Topics.requests(team.bot.id));
 
       const endUser = await startSession(asTestApp(b), team.bot);
       const { id } = await openRequest(asTestApp(b), endUser);
@@ -206,7 +199,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
         { botId: team.bot.id },
         'liveConversationsChanged',
       );
-      await cluster.waitForSubscribers(liveConversationsTopic(team.bot.id));
+      await cluster.waitForSubscribers(Topics.liveConversations(team.bot.id));
 
       const taken = (await b.ok(TAKE, { requestId }, team.agent.token)).takeControl;
       const expected: object[] = [
@@ -249,7 +242,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
           'supportStatusChanged',
         ),
       ];
-      await cluster.waitForSubscribers(supportStatusTopic(bot.id), 2);
+      await cluster.waitForSubscribers(Topics.supportStatus(bot.id), 2);
       const expected: object[] = [];
 
       // Open all week, all day: ONLINE from now on.
@@ -301,7 +294,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
         { botId: team.bot.id },
         'botEvents',
       );
-      await cluster.waitForSubscribers(botEventsTopic(team.bot.id));
+      await cluster.waitForSubscribers(Topics.botEvents(team.bot.id));
 
       const endUser = await startSession(asTestApp(c), team.bot);
       const { id } = await openRequest(asTestApp(b), endUser);
@@ -354,7 +347,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
           'conversationEvents',
         ),
       ];
-      await cluster.waitForSubscribers(conversationTopic(requestId), 2);
+      await cluster.waitForSubscribers(Topics.conversation(requestId), 2);
       const presenceSeen = (count: number) =>
         Promise.all(
           watchers.map((watcher) =>
@@ -479,10 +472,10 @@ describe('several instances sharing PostgreSQL and Redis', () => {
       new RecordedSubscription(onC, LIVE_CHANGED, { botId: bot.id }, 'liveConversationsChanged'),
       new RecordedSubscription(onC, EVENTS, { requestId }, 'conversationEvents'),
     ];
-    await cluster.waitForSubscribers(conversationTopic(requestId), 2);
-    await cluster.waitForSubscribers(requestsTopic(bot.id));
-    await cluster.waitForSubscribers(liveConversationsTopic(bot.id));
-    await cluster.waitForSubscribers(membershipRevokedTopic(bot.id, agent.id), 2);
+    await cluster.waitForSubscribers(Topics.conversation(requestId), 2);
+    await cluster.waitForSubscribers(Topics.requests(bot.id));
+    await cluster.waitForSubscribers(Topics.liveConversations(bot.id));
+    await cluster.waitForSubscribers(Topics.membershipRevoked(bot.id, agent.id), 2);
     // Presence events of the end user's connection may still be on their way: let them land.
     await RecordedSubscription.quiet(300);
     const before = subscriptions.map((subscription) => subscription.events.length);
@@ -527,7 +520,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
       'conversationEvents',
     );
     await survivor.until('the replayed first message', () => survivor.messageSeqs.length === 1);
-    await cluster.waitForSubscribers(conversationTopic(kept.id), 1);
+    await cluster.waitForSubscribers(Topics.conversation(kept.id), 1);
 
     // 10 connections × 40 subscriptions, alternating between the two conversations; each one
     // disposed at once, on the next tick, or a few milliseconds after it started.
@@ -564,8 +557,8 @@ describe('several instances sharing PostgreSQL and Redis', () => {
     await RecordedSubscription.quiet(500);
     const lateOne = late as RecordedSubscription;
     await lateOne.until('the replayed first message', () => lateOne.messageSeqs.length === 1);
-    expect(await cluster.subscribers(conversationTopic(kept.id))).toBe(1);
-    expect(await cluster.subscribers(conversationTopic(churned.id))).toBe(1);
+    expect(await cluster.subscribers(Topics.conversation(kept.id))).toBe(1);
+    expect(await cluster.subscribers(Topics.conversation(churned.id))).toBe(1);
 
     for (let i = 0; i < 5; i += 1) {
       await sendUserMessage(asTestApp(b), endUser, kept.id, `after churn ${i}`);
@@ -584,7 +577,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
     await eventually(
       'instance A unsubscribed from the churned conversation',
       async () =>
-        (await cluster.subscribers(conversationTopic(churned.id))) === 0 ? true : undefined,
+        (await cluster.subscribers(Topics.conversation(churned.id))) === 0 ? true : undefined,
       3_000,
     );
   });

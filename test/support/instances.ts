@@ -567,6 +567,8 @@ export interface ClusterOptions {
 }
 
 export class Cluster {
+  private started = 0;
+
   private constructor(
     readonly instances: Instance[],
     readonly redis: RedisServer | undefined,
@@ -591,6 +593,8 @@ export class Cluster {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
+        // Plain text in failure reports.
+        NO_COLOR: '1',
         DATABASE_URL: database.url,
         AUTH_SECRET,
         PRESENCE_TTL: String(presenceTtl),
@@ -603,7 +607,7 @@ export class Cluster {
       return cluster;
     } catch (error) {
       const output = log.since();
-      await Promise.all(instances.map((instance) => instance.close()));
+      await Promise.all(instances.filter(Boolean).map((instance) => instance.close()));
       await redis?.stop();
       await database?.drop().catch(() => undefined);
       throw new Error(
@@ -615,15 +619,28 @@ export class Cluster {
 
   /** Starts one more instance with the cluster's settings and waits until it is ready. */
   async addInstance(): Promise<Instance> {
-    const name = String.fromCharCode(65 + this.instances.length);
-    const port = await freePort();
-    const instance = new Instance(name, port, { ...this.env, PORT: String(port) }, this.log);
-    this.instances.push(instance);
-    await instance.waitUntilReady();
-    return instance;
+    // Named and placed before the first await, so instances started together keep their order.
+    const index = this.started++;
+    const name = String.fromCharCode(65 + index);
+    for (let attempt = 1; ; attempt += 1) {
+      const startedAt = Date.now();
+      const port = await freePort();
+      const instance = new Instance(name, port, { ...this.env, PORT: String(port) }, this.log);
+      this.instances[index] = instance;
+      try {
+        await instance.waitUntilReady();
+        return instance;
+      } catch (error) {
+        // Another process took the free port between our probe and the instance's listen.
+        const portTaken = !instance.alive && this.log.since(startedAt).includes('EADDRINUSE');
+        if (!portTaken || attempt === 3) {
+          throw error;
+        }
+      }
+    }
   }
 
-  /** The Redis channel of a topic, e.g. `conversationTopic(id)`. */
+  /** The Redis channel of a topic, e.g. `Topics.conversation(id)`. */
   channel(topic: string): string {
     return `${REDIS_PREFIX}${topic}`;
   }
