@@ -272,7 +272,11 @@ async function runStep(system, conversations, rate, runId) {
   const counts = { sent: 0, acknowledged: 0, failed: 0, received: 0, duplicated: 0, outOfOrder: 0 };
   const detach = await attach(system, conversations, (conversation, event) => {
     const message = event.data?.conversationEvents?.message;
-    if (!message || message.author !== 'AGENT' || !message.clientMessageId?.startsWith(runId)) {
+    if (
+      !message ||
+      message.author !== 'AGENT' ||
+      !message.clientMessageId?.startsWith(`${runId}-`)
+    ) {
       return;
     }
     const at = intended.get(message.clientMessageId);
