@@ -3,6 +3,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdaptersModule } from './adapters/adapters.module';
+import { HealthModule } from './health/health.module';
+import { PresenceModule } from './presence/presence.module';
 import { AvailabilityModule } from './availability/availability.module';
 import { BotsModule } from './bots/bots.module';
 import { LiveConversationsModule } from './live-conversations/live-conversations.module';
@@ -12,7 +15,6 @@ import { AccessModule } from './common/auth/access.module';
 import { Authenticator } from './common/auth/authenticator';
 import { ClockModule } from './common/clock/clock.module';
 import { ConnectionHooks, ConnectionHooksModule } from './common/graphql/connection-hooks';
-import { PubSubModule } from './common/pubsub/pubsub.module';
 import { GraphQLExceptionFilter } from './common/errors/graphql-exception.filter';
 import { InputValidationPipe } from './common/errors/input-validation.pipe';
 import { graphqlOptions } from './common/graphql/graphql.options';
@@ -20,7 +22,10 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnectionModule, DatabaseModule } from './database/database.module';
 
-/** The whole service: configuration, database, GraphQL, access, and the domain modules. */
+/**
+ * The whole service: configuration, the shared-state adapters, database, GraphQL, access, the
+ * domain modules, and health.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -29,7 +34,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule,
-        PubSubModule,
+        AdaptersModule.forRoot(config),
         ConnectionHooksModule,
         DatabaseConnectionModule,
         DatabaseModule,
@@ -45,6 +50,8 @@ export class AppModule {
         RequestsModule,
         LiveConversationsModule,
         OperatorProfilesModule,
+        PresenceModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

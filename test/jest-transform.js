@@ -32,6 +32,7 @@ function withoutImportMeta(source) {
       // createRequire as `e`): a hoisted local `require` would shadow CommonJS's own.
       .replace(/\bvar require=([\w$]+)\(([\w$.]+)\)/g, 'void $1')
       .replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href")
+      .replace(/\bimport\.meta\.resolve\b/g, 'require.resolve')
       .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
       .replace(/\bimport\.meta\.filename\b/g, '__filename')
   );

@@ -1,4 +1,5 @@
 import { TestApp } from './support/test-app';
+import { Topics } from '../src/common/pubsub/topics';
 import { TestClock } from './support/test-clock';
 import {
   TestAccount,
@@ -13,12 +14,6 @@ import {
   startSession,
 } from './support/factories';
 import { Subscription, waitForSubscribers } from './support/subscriptions';
-import {
-  botEventsTopic,
-  conversationTopic,
-  requestsTopic,
-} from '../src/requests/conversation-streams';
-import { liveConversationsTopic } from '../src/live-conversations/live-conversations.service';
 
 const TAKE = `mutation ($requestId: ID!) {
   takeControl(requestId: $requestId) {
@@ -111,8 +106,8 @@ describe('take control', () => {
       }`,
         { botId: bot.id },
       );
-      await waitForSubscribers(app, conversationTopic(requestId), 2);
-      await waitForSubscribers(app, botEventsTopic(bot.id));
+      await waitForSubscribers(app, Topics.conversation(requestId), 2);
+      await waitForSubscribers(app, Topics.botEvents(bot.id));
 
       const taken = (await app.ok(TAKE, { requestId }, agent.token)).takeControl;
       expect(taken).toMatchObject({
@@ -498,9 +493,9 @@ describe('take control', () => {
       `subscription ($botId: ID!) { liveConversationsChanged(botId: $botId) { type } }`,
       { botId: bot.id },
     );
-    await waitForSubscribers(app, conversationTopic(requestId));
-    await waitForSubscribers(app, requestsTopic(bot.id));
-    await waitForSubscribers(app, liveConversationsTopic(bot.id));
+    await waitForSubscribers(app, Topics.conversation(requestId));
+    await waitForSubscribers(app, Topics.requests(bot.id));
+    await waitForSubscribers(app, Topics.liveConversations(bot.id));
     await app.ok(
       `mutation ($botId: ID!, $id: ID!) { removeBotMember(botId: $botId, accountId: $id) }`,
       { botId: bot.id, id: agent.id },

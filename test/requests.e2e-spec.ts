@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Topics } from '../src/common/pubsub/topics';
 import { TestApp } from './support/test-app';
 import {
   TestEndUser,
@@ -9,11 +10,6 @@ import {
   sendUserMessage,
   startSession,
 } from './support/factories';
-import {
-  botEventsTopic,
-  conversationTopic,
-  requestsTopic,
-} from '../src/requests/conversation-streams';
 import { Subscription, waitForSubscribers } from './support/subscriptions';
 
 const REQUEST = `query ($id: ID!) {
@@ -403,8 +399,8 @@ describe('end users and requests', () => {
       }`,
         { botId: bot.id },
       );
-      await waitForSubscribers(app, conversationTopic(id));
-      await waitForSubscribers(app, requestsTopic(bot.id));
+      await waitForSubscribers(app, Topics.conversation(id));
+      await waitForSubscribers(app, Topics.requests(bot.id));
 
       const endUserSocket = app.ws({ authorization: `Bearer ${endUser.token}` });
       expect((await events.next()).data?.conversationEvents).toEqual({
@@ -448,7 +444,7 @@ describe('end users and requests', () => {
       const events = new Subscription(app.ws({ authorization: `Bearer ${agent.token}` }), EVENTS, {
         requestId: id,
       });
-      await waitForSubscribers(app, conversationTopic(id));
+      await waitForSubscribers(app, Topics.conversation(id));
       const presence = async () => {
         const event = (await events.next()).data?.conversationEvents;
         expect(event.type).toBe('END_USER_PRESENCE_CHANGED');
@@ -548,7 +544,7 @@ describe('end users and requests', () => {
       const { bot, admin } = await botWithTeam(app);
       const key = await rotateEngineKey(app, admin, bot);
       const engine = new Subscription(asEngine(key), BOT_EVENTS, { botId: bot.id });
-      await waitForSubscribers(app, botEventsTopic(bot.id));
+      await waitForSubscribers(app, Topics.botEvents(bot.id));
       const endUser: TestEndUser = await startSession(app, bot);
       const { id } = await openRequest(app, endUser);
       expect((await engine.next()).data?.botEvents).toEqual({

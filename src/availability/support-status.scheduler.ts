@@ -1,30 +1,39 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CancelTimer, Clock } from '../common/clock/clock';
-import { PubSubPort } from '../common/pubsub/pubsub';
+import { LocalFanout } from '../common/pubsub/local-fanout';
+import { PubSubPort, RESYNC } from '../common/pubsub/pubsub';
+import { Topics } from '../common/pubsub/topics';
 import { toStatusModel } from './availability.mapping';
 import { AvailabilityService, SupportStatusSnapshot } from './availability.service';
 import { SupportStatusModel } from './models/availability.models';
-
-export const supportStatusTopic = (botId: string): string => `support-status:${botId}`;
 
 interface Watch {
   subscribers: number;
   timer?: CancelTimer;
   /** What subscribers last heard, to publish at an edge only when state or reason changed. */
   last?: Pick<SupportStatusSnapshot, 'state' | 'reason'>;
+  /** This instance's subscription to the bot's edit announcements. */
+  edits: AsyncIterableIterator<unknown>;
 }
 
 /**
- * Pushes a bot's support status to its `supportStatusChanged` subscribers: at once when an edit
- * is committed (schedule, time zone, temporary unavailability), and at the next instant it
- * changes by itself (a slot edge, the end of an unavailability), through ONE timer per watched
- * bot armed on the injectable clock for exactly that instant. No polling: a bot nobody watches
- * has no timer.
+ * Pushes a bot's support status to its `supportStatusChanged` subscribers: when an edit is
+ * committed (schedule, time zone, temporary unavailability) on any instance, and at the next
+ * instant it changes by itself (a slot edge, the end of an unavailability), through ONE timer per
+ * bot watched here, armed on the injectable clock for exactly that instant. No polling: a bot
+ * nobody watches has no timer.
+ *
+ * With several instances, an edit is announced to all of them through the pub/sub, and each
+ * instance computes the status and delivers it to its OWN subscribers only, at edits and at its
+ * own timers' edges: every subscriber hears each change exactly once, whichever instance
+ * serves it.
  */
 @Injectable()
 export class SupportStatusScheduler implements OnModuleDestroy {
   private readonly logger = new Logger(SupportStatusScheduler.name);
   private readonly watches = new Map<string, Watch>();
+  /** The subscribers of this instance, by bot. */
+  private readonly local = new LocalFanout();
 
   constructor(
     private readonly availability: AvailabilityService,
@@ -34,13 +43,21 @@ export class SupportStatusScheduler implements OnModuleDestroy {
 
   /** Live status changes of one bot; the timer lives while at least one subscriber does. */
   subscribe(botId: string): AsyncIterableIterator<SupportStatusModel> {
-    const inner = this.pubsub.subscribe<SupportStatusModel>(supportStatusTopic(botId));
-    const watch = this.watches.get(botId) ?? { subscribers: 0 };
-    this.watches.set(botId, watch);
-    watch.subscribers += 1;
-    if (watch.subscribers === 1) {
+    const inner = this.local.subscribe<SupportStatusModel>(
+      botId,
+      false,
+    ) as AsyncIterableIterator<SupportStatusModel>;
+    let watch = this.watches.get(botId);
+    if (!watch) {
+      watch = {
+        subscribers: 0,
+        edits: this.pubsub.subscribeWithResync(Topics.supportStatus(botId)),
+      };
+      this.watches.set(botId, watch);
+      void this.followEdits(botId, watch);
       void this.refresh(botId, 'arm');
     }
+    watch.subscribers += 1;
     let released = false;
     const release = (): void => {
       if (!released) {
@@ -68,9 +85,9 @@ export class SupportStatusScheduler implements OnModuleDestroy {
     };
   }
 
-  /** After a committed edit: subscribers hear the new status (and when it will change next). */
+  /** After a committed edit: every instance's subscribers hear the new status. */
   async changed(botId: string): Promise<void> {
-    await this.refresh(botId, 'edit');
+    await this.pubsub.publish(Topics.supportStatus(botId), { botId });
   }
 
   /** Whether the bot's subscribers are being served: its status known and its timer armed. */
@@ -81,8 +98,22 @@ export class SupportStatusScheduler implements OnModuleDestroy {
   onModuleDestroy(): void {
     for (const watch of this.watches.values()) {
       watch.timer?.();
+      void watch.edits.return?.();
     }
     this.watches.clear();
+  }
+
+  /**
+   * Edits announced by any instance. After a pub/sub outage (an announcement may be lost) the
+   * status is recomputed and told only if it differs from what subscribers last heard.
+   */
+  private async followEdits(botId: string, watch: Watch): Promise<void> {
+    for await (const edit of watch.edits) {
+      if (this.watches.get(botId) !== watch) {
+        return;
+      }
+      await this.refresh(botId, edit === RESYNC ? 'timer' : 'edit');
+    }
   }
 
   private unwatch(botId: string): void {
@@ -93,14 +124,16 @@ export class SupportStatusScheduler implements OnModuleDestroy {
     watch.subscribers -= 1;
     if (watch.subscribers <= 0) {
       watch.timer?.();
+      void watch.edits.return?.();
       this.watches.delete(botId);
     }
   }
 
   /**
-   * Computes the status now and re-arms the bot's timer for its next change. Publishes it after
-   * an `edit` always (the next change may have moved), at a `timer` edge when the state or the
-   * reason differs from what subscribers last heard, and never when a first subscriber `arm`s.
+   * Computes the status now and re-arms the bot's timer for its next change. Tells this
+   * instance's subscribers after an `edit` always (the next change may have moved), at a `timer`
+   * edge when the state or the reason differs from what they last heard, and never when a first
+   * subscriber `arm`s.
    */
   private async refresh(botId: string, cause: 'edit' | 'timer' | 'arm'): Promise<void> {
     let status: SupportStatusSnapshot;
@@ -125,7 +158,7 @@ export class SupportStatusScheduler implements OnModuleDestroy {
       ? this.clock.setTimer(status.nextChangeAt, () => void this.refresh(botId, 'timer'))
       : undefined;
     if (cause === 'edit' || (cause === 'timer' && differs)) {
-      await this.pubsub.publish(supportStatusTopic(botId), toStatusModel(status, this.clock.now()));
+      this.local.deliver(botId, toStatusModel(status, this.clock.now()));
     }
   }
 }

@@ -9,8 +9,8 @@ import { BotAccessDirectory } from '../common/auth/bot-access.directory';
 import { BotRole } from '../common/auth/bot-role';
 import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
-import { membershipRevokedTopic } from '../common/auth/membership-revocation';
-import { PubSubPort } from '../common/pubsub/pubsub';
+import { PubSubPort, RESYNC } from '../common/pubsub/pubsub';
+import { Topics } from '../common/pubsub/topics';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { canonicalTimeZone } from '../common/validation/time-zone';
@@ -29,7 +29,6 @@ export interface Member {
   role: BotRole;
 }
 
-const MEMBERSHIP_CHANGED_TOPIC = 'membership-changed';
 const ROLE_CACHE_SIZE = 100_000;
 const ROLE_CACHE_LIFETIME_MS = 60_000;
 
@@ -206,7 +205,7 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
       await manager.delete(BotMemberEntity, { botId, accountId });
     });
     await this.membershipChanged(botId, accountId);
-    await this.pubsub.publish(membershipRevokedTopic(botId, accountId), { botId, accountId });
+    await this.pubsub.publish(Topics.membershipRevoked(botId, accountId), { botId, accountId });
   }
 
   /**
@@ -240,17 +239,22 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   /** Evicts a membership from the role cache on every instance, after its change committed. */
   private async membershipChanged(botId: string, accountId: string): Promise<void> {
     this.roles.delete(`${botId}:${accountId}`);
-    await this.pubsub.publish(MEMBERSHIP_CHANGED_TOPIC, { botId, accountId });
+    await this.pubsub.publish(Topics.membershipChanged(), { botId, accountId });
   }
 
   onModuleInit(): void {
-    const changes = this.pubsub.subscribe<{ botId: string; accountId: string }>(
-      MEMBERSHIP_CHANGED_TOPIC,
+    const changes = this.pubsub.subscribeWithResync<{ botId: string; accountId: string }>(
+      Topics.membershipChanged(),
     );
     this.stopListening = () => void changes.return?.();
     void (async () => {
-      for await (const { botId, accountId } of changes) {
-        this.roles.delete(`${botId}:${accountId}`);
+      for await (const change of changes) {
+        if (change === RESYNC) {
+          // Evictions may have been lost while the pub/sub was away.
+          this.roles.clear();
+        } else {
+          this.roles.delete(`${change.botId}:${change.accountId}`);
+        }
       }
     })();
   }

@@ -48,6 +48,8 @@ describe('loadConfig', () => {
       AUTH_TOKEN_TTL: '30m',
       PUBLIC_URL: 'https://support.example.com/',
       REDIS_URL: 'redis://cache:6379',
+      REDIS_PREFIX: 'helpdesk:',
+      PRESENCE_TTL: '9s',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
       authTokenTtlSeconds: 1800,
       publicUrl: 'https://support.example.com',
       redisUrl: 'redis://cache:6379',
+      redisPrefix: 'helpdesk:',
+      presenceTtlMs: 9000,
       logLevel: 'debug',
     });
     expect(warnings).toEqual([]);
@@ -78,6 +82,8 @@ describe('loadConfig', () => {
       AUTH_TOKEN_TTL: 'forever',
       PUBLIC_URL: 'ftp://x',
       REDIS_URL: 'http://cache',
+      REDIS_PREFIX: 'a b',
+      PRESENCE_TTL: '1s',
       LOG_LEVEL: 'loud',
       NODE_ENV: 'staging',
     });
@@ -91,6 +97,8 @@ describe('loadConfig', () => {
         'PORT',
         'PUBLIC_URL',
         'REDIS_URL',
+        'REDIS_PREFIX',
+        'PRESENCE_TTL',
       ].sort(),
     );
   });

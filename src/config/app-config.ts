@@ -28,6 +28,10 @@ export class AppConfig {
     readonly publicUrl: string,
     readonly redisUrl: string | undefined,
     readonly logLevel: LogLevel,
+    /** Prefix of every Redis key and channel (`REDIS_PREFIX`). */
+    readonly redisPrefix: string,
+    /** A killed instance's end users go offline within this (`PRESENCE_TTL`), in milliseconds. */
+    readonly presenceTtlMs: number,
   ) {}
 
   get isProduction(): boolean {
@@ -118,6 +122,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): {
     problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   }
 
+  const redisPrefix = value('REDIS_PREFIX') ?? 'switchboard:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisPrefix)) {
+    problems.push('REDIS_PREFIX must be 1 to 64 letters, digits, or : _ . -');
+  }
+
+  const presenceTtlSeconds = seconds(
+    value('PRESENCE_TTL') ?? '15s',
+    3,
+    300,
+    'PRESENCE_TTL',
+    problems,
+  );
+
   const logLevel = oneOf(value('LOG_LEVEL') ?? 'log', LOG_LEVELS, 'LOG_LEVEL', problems);
 
   if (problems.length > 0) {
@@ -134,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): {
       publicUrl,
       redisUrl,
       logLevel,
+      redisPrefix,
+      presenceTtlSeconds * 1000,
     ),
     warnings,
   };
@@ -179,6 +198,19 @@ function duration(raw: string, name: string, problems: string[]): number {
     return 60;
   }
   return seconds;
+}
+
+/** "15" or "15s" → seconds, within [min, max]. */
+function seconds(raw: string, min: number, max: number, name: string, problems: string[]): number {
+  const match = /^(\d+)s?$/.exec(raw);
+  const parsed = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(
+      `${name} must be a number of seconds from ${min} to ${max}, such as 15 or 15s (got "${raw}")`,
+    );
+    return min;
+  }
+  return parsed;
 }
 
 function isUrlWithProtocol(raw: string, protocols: string[]): boolean {

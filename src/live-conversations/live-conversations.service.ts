@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../common/errors/database-errors';
 import { decodeCursor, pageSize } from '../common/pagination/cursor';
 import { Page, newestFirstPage } from '../common/pagination/keyset';
 import { PubSubPort } from '../common/pubsub/pubsub';
+import { Topics } from '../common/pubsub/topics';
 import { isUuid } from '../common/validation/uuid';
 import { AppConfig } from '../config/app-config';
 import { OperatorProfilesService } from '../operator-profiles/operator-profiles.service';
@@ -34,8 +35,6 @@ import {
   LiveConversationModel,
   LiveConversationScope,
 } from './models/live-conversation.model';
-
-export const liveConversationsTopic = (botId: string): string => `live-conversations:${botId}`;
 
 const ONE_ACTIVE_KEY = 'live_conversations_one_active_per_request_key';
 
@@ -326,7 +325,7 @@ export class LiveConversationsService {
   }
 
   changes(botId: string): AsyncIterableIterator<LiveConversationChangeModel> {
-    return this.pubsub.subscribe(liveConversationsTopic(botId));
+    return this.pubsub.subscribe(Topics.liveConversations(botId));
   }
 
   toModel(entity: LiveConversationEntity): LiveConversationModel {
@@ -397,7 +396,7 @@ export class LiveConversationsService {
     });
     await this.streams.messagePosted(notice);
     await this.pubsub.publish(
-      liveConversationsTopic(liveConversation.botId),
+      Topics.liveConversations(liveConversation.botId),
       Object.assign(new LiveConversationChangeModel(), {
         type:
           type === ConversationEventType.CONTROL_TAKEN

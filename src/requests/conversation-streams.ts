@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
 import { AppConfig } from '../config/app-config';
 import { PubSubPort } from '../common/pubsub/pubsub';
-import { replayThenLive } from '../common/pubsub/replay-then-live';
+import { sequencedStream } from '../common/pubsub/sequenced-stream';
+import { Topics } from '../common/pubsub/topics';
 import { languageOf } from './language';
 import { AppendedMessage, MessageLogService } from './message-log.service';
 import { MessageModel } from './models/message.model';
@@ -18,10 +19,6 @@ import {
 import { bannerText } from './notices';
 import { ControlMode, Language, MessageAuthor } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
-
-export const conversationTopic = (requestId: string): string => `conversation:${requestId}`;
-export const requestsTopic = (botId: string): string => `requests:${botId}`;
-export const botEventsTopic = (botId: string): string => `bot-events:${botId}`;
 
 /** The end user's banner: shown while a person has control, in the end user's language. */
 export function bannerFor(controlMode: ControlMode, locale: string): string | null {
@@ -85,7 +82,7 @@ export class ConversationStreams {
       endUserOnline: null,
       ...event,
     });
-    await this.pubsub.publish(conversationTopic(requestId), payload);
+    await this.pubsub.publish(Topics.conversation(requestId), payload);
   }
 
   async requestChanged(request: UserRequestEntity, type: UserRequestChangeType): Promise<void> {
@@ -93,7 +90,7 @@ export class ConversationStreams {
       type,
       request: UserRequestModel.from(request),
     });
-    await this.pubsub.publish(requestsTopic(request.botId), change);
+    await this.pubsub.publish(Topics.requests(request.botId), change);
   }
 
   async botEvent(
@@ -106,27 +103,29 @@ export class ConversationStreams {
       request: UserRequestModel.from(request),
       message,
     });
-    await this.pubsub.publish(botEventsTopic(request.botId), event);
+    await this.pubsub.publish(Topics.botEvents(request.botId), event);
   }
 
   /**
-   * A request's events. With `afterSeq`, every MESSAGE_POSTED with a greater seq is replayed
-   * from the log first, then the stream goes live, with no gap and no duplicate. `current`
-   * reads the request's control mode and end-user locale, for the banners of replayed messages.
+   * A request's events, with no gap and no duplicate whatever happens to the pub/sub. With
+   * `afterSeq`, every MESSAGE_POSTED with a greater seq is replayed from the log first; without
+   * it the stream starts after the request's last message now. Messages that a live event shows
+   * missing, or that a pub/sub outage may have swallowed, are read from the log. `current` reads
+   * the request's control mode, end-user locale and last seq (banners of messages read from the
+   * log, and the starting point).
    */
   conversation(
     requestId: string,
     afterSeq: number | null,
-    current: () => Promise<{ controlMode: ControlMode; endUserLocale: string }>,
+    current: () => Promise<{ controlMode: ControlMode; endUserLocale: string; lastSeq: number }>,
   ): AsyncIterableIterator<ConversationEventModel> {
-    const live = this.pubsub.subscribe<ConversationEventModel>(conversationTopic(requestId));
-    if (afterSeq === null) {
-      return live;
-    }
-    const replay = async (): Promise<ConversationEventModel[]> => {
+    const live = this.pubsub.subscribeWithResync<ConversationEventModel>(
+      Topics.conversation(requestId),
+    );
+    const readAfter = async (seq: number): Promise<ConversationEventModel[]> => {
       const [{ controlMode, endUserLocale }, missed] = await Promise.all([
         current(),
-        this.messages.after(requestId, afterSeq),
+        this.messages.after(requestId, seq),
       ]);
       const banner = bannerFor(controlMode, endUserLocale);
       return missed.map((message) =>
@@ -140,18 +139,23 @@ export class ConversationStreams {
         }),
       );
     };
-    return replayThenLive(live, replay, (event) =>
-      event.type === ConversationEventType.MESSAGE_POSTED && event.message
-        ? event.message.seq
-        : null,
-    );
+    return sequencedStream({
+      live,
+      afterSeq,
+      currentSeq: async () => (await current()).lastSeq,
+      readAfter,
+      sequenceOf: (event) =>
+        event.type === ConversationEventType.MESSAGE_POSTED && event.message
+          ? event.message.seq
+          : null,
+    });
   }
 
   requests(botId: string): AsyncIterableIterator<UserRequestChangeModel> {
-    return this.pubsub.subscribe(requestsTopic(botId));
+    return this.pubsub.subscribe(Topics.requests(botId));
   }
 
   botEvents(botId: string): AsyncIterableIterator<BotEventModel> {
-    return this.pubsub.subscribe(botEventsTopic(botId));
+    return this.pubsub.subscribe(Topics.botEvents(botId));
   }
 }

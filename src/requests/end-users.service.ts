@@ -8,7 +8,7 @@ import { AppError, ErrorCode } from '../common/errors/app-error';
 import { EndUserSessionInput } from './dto/requests.inputs';
 import { EndUserEntity } from './end-user.entity';
 import { chooseLocale } from './language';
-import { PresenceStore } from './presence';
+import { PresenceService } from '../presence/presence.service';
 
 export interface StartedSession {
   token: string;
@@ -16,14 +16,14 @@ export interface StartedSession {
   endUser: EndUserEntity;
 }
 
-/** End users of bots: their sessions, and their presence (connections open right now). */
+/** End users of bots: their sessions, and their presence (connections open right now, anywhere). */
 @Injectable()
 export class EndUsersService {
   constructor(
     @InjectRepository(EndUserEntity) private readonly endUsers: Repository<EndUserEntity>,
     private readonly bots: BotsService,
     private readonly tokens: TokenService,
-    private readonly presence: PresenceStore,
+    private readonly presence: PresenceService,
     private readonly clock: Clock,
   ) {}
 
@@ -85,19 +85,8 @@ export class EndUsersService {
     return this.presence.onlineOf(botId);
   }
 
-  /**
-   * Counts a connection of the end user; on a change of presence, records `lastSeenAt` and
-   * returns the end user (for the caller to publish), else null.
-   */
-  async connectionOpened(endUserId: string, botId: string): Promise<EndUserEntity | null> {
-    return (await this.presence.connected(endUserId, botId)) ? this.touch(endUserId) : null;
-  }
-
-  async connectionClosed(endUserId: string): Promise<EndUserEntity | null> {
-    return (await this.presence.disconnected(endUserId)) ? this.touch(endUserId) : null;
-  }
-
-  private async touch(endUserId: string): Promise<EndUserEntity | null> {
+  /** On a change of presence: records `lastSeenAt`, returns the end user (null if it is gone). */
+  async presenceChanged(endUserId: string): Promise<EndUserEntity | null> {
     await this.endUsers.update({ id: endUserId }, { lastSeenAt: this.clock.now() });
     return this.endUsers.findOneBy({ id: endUserId });
   }

@@ -1,15 +1,14 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
+import { PresenceService } from '../presence/presence.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AvailabilityModule } from '../availability/availability.module';
 import { BotsModule } from '../bots/bots.module';
 import { BotTargetRegistry } from '../common/auth/bot-target.registry';
-import { ConnectionHooks } from '../common/graphql/connection-hooks';
 import { ConversationStreams } from './conversation-streams';
 import { EndUserEntity } from './end-user.entity';
 import { EndUsersService } from './end-users.service';
 import { MessageLogService } from './message-log.service';
 import { MessageEntity } from './message.entity';
-import { InProcessPresenceStore, PresenceStore } from './presence';
 import { EndUsersResolver, RequestsResolver } from './requests.resolver';
 import { RequestsService } from './requests.service';
 import { UserRequestEntity } from './user-request.entity';
@@ -27,7 +26,6 @@ import { UserRequestEntity } from './user-request.entity';
     ConversationStreams,
     RequestsResolver,
     EndUsersResolver,
-    { provide: PresenceStore, useClass: InProcessPresenceStore },
   ],
   exports: [RequestsService, MessageLogService, ConversationStreams],
 })
@@ -39,35 +37,18 @@ export class RequestsModule implements OnModuleInit {
     private readonly endUsers: EndUsersService,
     private readonly streams: ConversationStreams,
     private readonly targets: BotTargetRegistry,
-    private readonly hooks: ConnectionHooks,
+    private readonly presence: PresenceService,
   ) {}
 
   onModuleInit(): void {
     this.targets.register('request', (id) => this.requests.locate(id));
-    // An end user is online while one of its graphql-ws connections is open.
-    this.hooks.onOpen(async (principal) => {
-      if (principal.kind === 'endUser') {
-        await this.presenceChanged(principal.endUserId, true, () =>
-          this.endUsers.connectionOpened(principal.endUserId, principal.botId),
-        );
-      }
-    });
-    this.hooks.onClose(async (principal) => {
-      if (principal.kind === 'endUser') {
-        await this.presenceChanged(principal.endUserId, false, () =>
-          this.endUsers.connectionClosed(principal.endUserId),
-        );
-      }
-    });
+    // Each change is reported by one instance only (the store decides which), published to all.
+    this.presence.onChange(({ endUserId, online }) => this.presenceChanged(endUserId, online));
   }
 
-  private async presenceChanged(
-    endUserId: string,
-    online: boolean,
-    record: () => ReturnType<EndUsersService['connectionOpened']>,
-  ): Promise<void> {
+  private async presenceChanged(endUserId: string, online: boolean): Promise<void> {
     try {
-      const endUser = await record();
+      const endUser = await this.endUsers.presenceChanged(endUserId);
       if (!endUser) {
         return;
       }

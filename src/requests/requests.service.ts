@@ -151,13 +151,14 @@ export class RequestsService {
   /** A request's events for `conversationEvents`, replayed from `afterSeq` when given. */
   conversationEvents(
     requestId: string,
-    afterSeq: number | null,
+    afterSeq: number | null | undefined,
   ): AsyncIterableIterator<ConversationEventModel> {
-    return this.streams.conversation(requestId, afterSeq, async () => {
+    return this.streams.conversation(requestId, afterSeq ?? null, async () => {
       const request = await this.get(requestId);
       return {
         controlMode: request.controlMode,
         endUserLocale: await this.endUserLocale(request.endUserId),
+        lastSeq: request.lastSeq,
       };
     });
   }

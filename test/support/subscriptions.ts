@@ -1,4 +1,4 @@
-import { InProcessPubSub, PubSubPort } from '../../src/common/pubsub/pubsub';
+import { PubSubPort } from '../../src/common/pubsub/pubsub';
 import { TestApp } from './test-app';
 import { Client } from 'graphql-ws';
 
@@ -72,6 +72,6 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Prom
  * once its subscribers are in place (graphql-ws does not acknowledge a subscription).
  */
 export async function waitForSubscribers(app: TestApp, topic: string, count = 1): Promise<void> {
-  const pubsub = app.app.get<PubSubPort, InProcessPubSub>(PubSubPort);
+  const pubsub = app.app.get(PubSubPort);
   await waitFor(() => pubsub.subscriberCount(topic) >= count);
 }

@@ -2,32 +2,35 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { Observable, map } from 'rxjs';
 import { GraphQLContext } from '../graphql/graphql-context';
-import { PubSubPort } from '../pubsub/pubsub';
+import { PubSubPort, RESYNC } from '../pubsub/pubsub';
+import { BotAccessDirectory } from './bot-access.directory';
 import { closable } from '../pubsub/closable-stream';
-
-/** Published after an account stops being a member of a bot. */
-export const membershipRevokedTopic = (botId: string, accountId: string): string =>
-  `membership-revoked:${botId}:${accountId}`;
+import { Topics } from '../pubsub/topics';
 
 function isAsyncIterator(value: unknown): value is AsyncIterableIterator<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-/**
- * A member's subscriptions to a bot's streams end when the member is removed from the bot: the
- * access guard admitted them once, at subscribe time, and this keeps that admission true.
- * One revocation listener serves all the subscriptions of one member to one bot.
- */
 interface Watch {
   closers: Set<() => Promise<void>>;
   revocation: AsyncIterableIterator<unknown>;
 }
 
+/**
+ * A member's subscriptions to a bot's streams end when the member is removed from the bot, on
+ * every instance: the access guard admitted them once, at subscribe time, and this keeps that
+ * admission true. One revocation listener serves all the subscriptions of one member to one bot.
+ * After a pub/sub outage (a revocation may have been lost) the membership is checked again.
+ */
+
 @Injectable()
 export class MembershipRevocationInterceptor implements NestInterceptor {
   private readonly watches = new Map<string, Watch>();
 
-  constructor(private readonly pubsub: PubSubPort) {}
+  constructor(
+    private readonly pubsub: PubSubPort,
+    private readonly directory: BotAccessDirectory,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType<string>() !== 'graphql') {
@@ -39,13 +42,15 @@ export class MembershipRevocationInterceptor implements NestInterceptor {
     if (operation !== 'subscription' || access?.principal?.kind !== 'account' || !access.botId) {
       return next.handle();
     }
-    const topic = membershipRevokedTopic(access.botId, access.principal.accountId);
+    const { botId } = access;
+    const { accountId } = access.principal;
+    const topic = Topics.membershipRevoked(botId, accountId);
     return next.handle().pipe(
       map((events: unknown) => {
         if (!isAsyncIterator(events)) {
           return events;
         }
-        const watch = this.watchOf(topic);
+        const watch = this.watchOf(topic, botId, accountId);
         const stream = closable(events, () => {
           watch.closers.delete(stream.close);
           if (watch.closers.size === 0 && this.watches.get(topic) === watch) {
@@ -61,21 +66,36 @@ export class MembershipRevocationInterceptor implements NestInterceptor {
   }
 
   /** One revocation listener per member and bot, shared by all its subscriptions. */
-  private watchOf(topic: string): Watch {
+  private watchOf(topic: string, botId: string, accountId: string): Watch {
     const existing = this.watches.get(topic);
     if (existing) {
       return existing;
     }
-    const watch: Watch = { closers: new Set(), revocation: this.pubsub.subscribe(topic) };
+    const watch: Watch = { closers: new Set(), revocation: this.pubsub.subscribeWithResync(topic) };
     this.watches.set(topic, watch);
-    void watch.revocation.next().then(async (result) => {
-      if (result.done || this.watches.get(topic) !== watch) {
-        return;
+    void (async () => {
+      for (;;) {
+        const result = await watch.revocation.next();
+        if (result.done || this.watches.get(topic) !== watch) {
+          return;
+        }
+        if (result.value !== RESYNC || !(await this.stillMember(botId, accountId))) {
+          break;
+        }
       }
       this.watches.delete(topic);
       await watch.revocation.return?.();
       await Promise.all([...watch.closers].map((close) => close()));
-    });
+    })();
     return watch;
+  }
+
+  /** After an outage; a database that cannot answer keeps the subscriptions (no false alarm). */
+  private async stillMember(botId: string, accountId: string): Promise<boolean> {
+    try {
+      return (await this.directory.roleOf(botId, accountId)) !== null;
+    } catch {
+      return true;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { closable } from './closable-stream';
-import { InProcessPubSub } from './pubsub';
+import { InProcessPubSub } from './in-process-pubsub';
 
 describe('closable', () => {
   it('passes events through until closed, and wakes a waiting reader when closed', async () => {

@@ -1,35 +1,142 @@
-import { InProcessPubSub } from './pubsub';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { RedisConnections } from '../redis/redis-connections';
+import { InProcessPubSub } from './in-process-pubsub';
+import { PubSubPort, RESYNC } from './pubsub';
+import { RedisPubSub } from './redis-pubsub';
 
-describe('InProcessPubSub', () => {
-  it('delivers what is published after subscribe, even before the first next()', async () => {
-    const pubsub = new InProcessPubSub();
-    const subscription = pubsub.subscribe<number>('topic');
-    await pubsub.publish('topic', 1);
-    await pubsub.publish('other', 99);
-    await pubsub.publish('topic', 2);
+/**
+ * The port's contract, run against both implementations: in process, and on the Redis server of
+ * REDIS_URL (else the machine's, 127.0.0.1:6379) under a prefix of its own.
+ */
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Adapter {
+  pubsub: PubSubPort;
+  /** Resolves once the topic's subscription is in place upstream. */
+  listening(topic: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const adapters: [string, () => Promise<Adapter>][] = [
+  [
+    'InProcessPubSub',
+    () =>
+      Promise.resolve({
+        pubsub: new InProcessPubSub(),
+        listening: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+      }),
+  ],
+  [
+    'RedisPubSub',
+    async () => {
+      const prefix = `switchboard-test-${randomUUID()}:`;
+      const connections = new RedisConnections(REDIS_URL, prefix);
+      const pubsub = new RedisPubSub(connections);
+      const probe = new Redis(REDIS_URL);
+      await waitUntil(async () => (await probe.ping()) === 'PONG');
+      return {
+        pubsub,
+        listening: (topic) =>
+          waitUntil(async () => {
+            const [, count] = (await probe.pubsub('NUMSUB', prefix + topic)) as [string, number];
+            return Number(count) > 0;
+          }),
+        close: async () => {
+          probe.disconnect();
+          await connections.onApplicationShutdown();
+        },
+      };
+    },
+  ],
+];
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition().catch(() => false))) {
+    if (Date.now() > deadline) {
+      throw new Error('Condition not met in time');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.each(adapters)('%s', (_name, create) => {
+  let adapter: Adapter;
+  beforeEach(async () => {
+    adapter = await create();
+  });
+  afterEach(() => adapter.close());
+
+  it('delivers what is published after subscribe, in order, even before the first next()', async () => {
+    const subscription = adapter.pubsub.subscribe<number>('topic');
+    await adapter.listening('topic');
+    await adapter.pubsub.publish('topic', 1);
+    await adapter.pubsub.publish('other', 99);
+    await adapter.pubsub.publish('topic', 2);
     expect(await subscription.next()).toEqual({ done: false, value: 1 });
     expect(await subscription.next()).toEqual({ done: false, value: 2 });
+    await subscription.return?.();
   });
 
-  it('delivers to every subscriber of the topic', async () => {
-    const pubsub = new InProcessPubSub();
-    const a = pubsub.subscribe<string>('t');
-    const b = pubsub.subscribe<string>('t');
+  it('delivers to every subscriber of the topic, and keeps dates as dates', async () => {
+    const a = adapter.pubsub.subscribe<{ at: Date }>('t');
+    const b = adapter.pubsub.subscribe<{ at: Date }>('t');
+    await adapter.listening('t');
     const nextA = a.next();
-    await pubsub.publish('t', 'hello');
+    const at = new Date('2026-11-25T10:00:00.123Z');
+    await adapter.pubsub.publish('t', { at });
     expect([await nextA, await b.next()]).toEqual([
-      { done: false, value: 'hello' },
-      { done: false, value: 'hello' },
+      { done: false, value: { at } },
+      { done: false, value: { at } },
     ]);
+    expect(adapter.pubsub.subscriberCount('t')).toBe(2);
+    await a.return?.();
+    await b.return?.();
+    expect(adapter.pubsub.subscriberCount('t')).toBe(0);
   });
 
   it('stops listening when closed, also while waiting', async () => {
-    const pubsub = new InProcessPubSub();
-    const subscription = pubsub.subscribe<number>('t');
+    const subscription = adapter.pubsub.subscribe<number>('t');
     const waiting = subscription.next();
     await subscription.return?.();
     expect(await waiting).toEqual({ done: true, value: undefined });
-    await pubsub.publish('t', 1);
+    await adapter.pubsub.publish('t', 1);
     expect(await subscription.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('keeps a surviving subscriber listening through subscribe/unsubscribe churn on its topic', async () => {
+    const survivor = adapter.pubsub.subscribe<number>('churn');
+    await adapter.listening('churn');
+    for (let round = 0; round < 200; round += 1) {
+      const passing = adapter.pubsub.subscribe<number>('churn');
+      await passing.return?.();
+    }
+    // Alone again, then gone and back: the channel must follow the local subscriptions.
+    await survivor.return?.();
+    const again = adapter.pubsub.subscribe<number>('churn');
+    const churned = Array.from({ length: 50 }, () => adapter.pubsub.subscribe<number>('churn'));
+    for (const subscription of churned) {
+      await subscription.return?.();
+    }
+    await adapter.listening('churn');
+    await adapter.pubsub.publish('churn', 7);
+    expect(await again.next()).toEqual({ done: false, value: 7 });
+    await again.return?.();
+  });
+
+  it('never hands RESYNC to a plain subscription', async () => {
+    const plain = adapter.pubsub.subscribe<number>('r');
+    const resyncing = adapter.pubsub.subscribeWithResync<number>('r');
+    await adapter.listening('r');
+    await adapter.pubsub.publish('r', 1);
+    expect(await plain.next()).toEqual({ done: false, value: 1 });
+    const first = await resyncing.next();
+    // A Redis adapter may announce a RESYNC for its first connection before the event.
+    const value = first.value === RESYNC ? (await resyncing.next()).value : first.value;
+    expect(value).toBe(1);
+    await plain.return?.();
+    await resyncing.return?.();
   });
 });
