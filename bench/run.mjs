@@ -15,7 +15,10 @@ import { renderConsole, renderMarkdown } from './lib/report.mjs';
 
 const env = process.env;
 const N = Number(env.BENCH_N ?? 1000);
-const RATES = (env.BENCH_RATES ?? '100,200,500,1000,2000,3000').split(',').map(Number);
+const RATES = (env.BENCH_RATES ?? '100,200,500,1000,2000,3000')
+  .split(',')
+  .filter((rate) => rate.trim() !== '')
+  .map(Number);
 const STEP_SECONDS = Number(env.BENCH_STEP_SECONDS ?? 10);
 const IDLE_SUBSCRIPTIONS = Number(env.BENCH_IDLE_SUBSCRIPTIONS ?? 10_000);
 // The two-instance run: by default the rates of BENCH_RATES up to 1,000/s; empty to skip it.
@@ -29,8 +32,9 @@ const REDIS_SERVER = env.BENCH_REDIS_SERVER ?? '/usr/bin/redis-server';
 const KNEE_P99_MS = 100;
 // The issue's target for several instances: at this rate, with 1,000 live conversations,
 // two-instance p50 within this factor of the single instance's, and p99 under this many ms.
-const TARGET = { rate: 200, p50Factor: 1.5, p99Ms: 50 };
+const TARGET = { rate: 200, p50Factor: 1.5, p99LimitMs: 50 };
 const SERVERS = ['service', 'floor', 'twoInstances'];
+const WARM_UP = { rate: 200, seconds: 3 };
 const SECRET = randomBytes(32).toString('hex');
 const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -260,7 +264,7 @@ async function attach(system, conversations, onMessage) {
 }
 
 /** One step: `rate` messages/s for STEP_SECONDS, open model, latency from the intended send time. */
-async function runStep(system, conversations, rate, runId) {
+async function runStep(system, conversations, rate, runId, seconds = STEP_SECONDS) {
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 120_000_000,
@@ -298,7 +302,7 @@ async function runStep(system, conversations, rate, runId) {
   const cpuBefore = system.servers.map((server) => server.cpuSeconds());
   const redisCpuBefore = system.redis?.cpuSeconds();
   const machineBefore = machineCpuSeconds();
-  const total = Math.round(rate * STEP_SECONDS);
+  const total = Math.round(rate * seconds);
   const start = performance.now() + 50;
   const sends = [];
   await new Promise((resolve) => {
@@ -415,7 +419,7 @@ function judgeTarget(steps) {
   const p99Ms = row.twoInstances.latencyMs.p99;
   const failures = [];
   if (!(p50Ratio <= TARGET.p50Factor)) failures.push(`p50 over ${TARGET.p50Factor}x`);
-  if (!(p99Ms < TARGET.p99Ms)) failures.push(`p99 not under ${TARGET.p99Ms} ms`);
+  if (!(p99Ms < TARGET.p99LimitMs)) failures.push(`p99 not under ${TARGET.p99LimitMs} ms`);
   if (!clean(row.twoInstances) || row.twoInstances.failed > 0) {
     failures.push('messages lost, refused, duplicated or out of order');
   }
@@ -495,6 +499,12 @@ async function main() {
       floor: single(floor),
       ...(two ? { twoInstances: pair(two) } : {}),
     };
+    // The service is warm from the set-up; the floor and the instances have not served yet.
+    // One short step each, not recorded, so that no server's first figures measure its JIT.
+    for (const name of Object.keys(systems)) {
+      log(`warming up ${name}`);
+      await runStep(systems[name], conversations, WARM_UP.rate, `warmup-${name}`, WARM_UP.seconds);
+    }
     const ratesOf = { service: RATES, floor: RATES, twoInstances: two ? TWO_INSTANCE_RATES : [] };
     const holds = { service: true, floor: true, twoInstances: true };
     const allRates = [...new Set([...RATES, ...ratesOf.twoInstances])].sort((a, b) => a - b);
