@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { BotsService } from '../bots/bots.service';
 import { Clock } from '../common/clock/clock';
+import { Transactions } from '../common/database/transactions';
 import { AppError } from '../common/errors/app-error';
 import { AvailabilitySlotEntity } from './availability-slot.entity';
 import { AvailabilitySlotInput } from './dto/availability-slot.input';
-import { SupportStatusReason, SupportTeamState } from './models/availability.models';
+import { SupportTeamState } from '../common/support-team-state';
+import { SupportStatusReason } from './models/availability.models';
 import { TemporaryUnavailabilityEntity } from './temporary-unavailability.entity';
 import {
   WeeklySlot,
@@ -41,7 +43,7 @@ export class AvailabilityService {
   private readonly listeners: AvailabilityChangeListener[] = [];
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @InjectRepository(AvailabilitySlotEntity)
     private readonly slots: Repository<AvailabilitySlotEntity>,
     @InjectRepository(TemporaryUnavailabilityEntity)
@@ -72,19 +74,19 @@ export class AvailabilityService {
 
   async addSlot(botId: string, input: AvailabilitySlotInput): Promise<AvailabilitySlotEntity> {
     const slot = parseSlot(input, 'input');
-    const saved = await this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async ({ manager, afterCommit }) => {
       await this.bots.lockBot(manager, botId);
       await this.assertNoOverlap(manager, botId, slot, null);
-      return manager.save(manager.create(AvailabilitySlotEntity, { botId, ...slot }));
+      const saved = await manager.save(manager.create(AvailabilitySlotEntity, { botId, ...slot }));
+      afterCommit(() => this.changed(botId));
+      return saved;
     });
-    await this.changed(botId);
-    return saved;
   }
 
   /** Moves or extends a slot (its weekday may change too). */
   async updateSlot(slotId: string, input: AvailabilitySlotInput): Promise<AvailabilitySlotEntity> {
     const slot = parseSlot(input, 'input');
-    const { botId, updated } = await this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async ({ manager, afterCommit }) => {
       const existing = await manager.findOneBy(AvailabilitySlotEntity, { id: slotId });
       if (!existing) {
         throw AppError.notFound('Availability slot');
@@ -92,10 +94,9 @@ export class AvailabilityService {
       await this.bots.lockBot(manager, existing.botId);
       await this.assertNoOverlap(manager, existing.botId, slot, slotId);
       await manager.update(AvailabilitySlotEntity, { id: slotId }, slot);
-      return { botId: existing.botId, updated: { ...existing, ...slot } };
+      afterCommit(() => this.changed(existing.botId));
+      return { ...existing, ...slot };
     });
-    await this.changed(botId);
-    return updated;
   }
 
   async removeSlot(slotId: string): Promise<string> {
@@ -129,7 +130,7 @@ export class AvailabilityService {
       }
       slots.push(slot);
     });
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async ({ manager, afterCommit }) => {
       await this.bots.lockBot(manager, botId);
       await manager.delete(AvailabilitySlotEntity, { botId });
       if (slots.length > 0) {
@@ -138,8 +139,8 @@ export class AvailabilityService {
           slots.map((slot) => ({ botId, ...slot })),
         );
       }
+      afterCommit(() => this.changed(botId));
     });
-    await this.changed(botId);
     return this.weeklySchedule(botId);
   }
 
@@ -163,7 +164,7 @@ export class AvailabilityService {
     if (duration === 0) {
       throw AppError.badInput(null, 'The duration must be at least one minute');
     }
-    const created = await this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async ({ manager, afterCommit }) => {
       const bot = await this.bots.lockBot(manager, botId);
       const now = this.clock.now();
       const maxMinutes = minutesLeftInLocalDay(bot.timeZone, now);
@@ -175,7 +176,7 @@ export class AvailabilityService {
         );
       }
       await this.endActive(manager, botId, now);
-      return manager.save(
+      const created = await manager.save(
         manager.create(TemporaryUnavailabilityEntity, {
           botId,
           startsAt: now,
@@ -183,20 +184,19 @@ export class AvailabilityService {
           endedAt: null,
         }),
       );
+      afterCommit(() => this.changed(botId));
+      return created;
     });
-    await this.changed(botId);
-    return created;
   }
 
   /** Ends the active temporary unavailability, if any. */
   async endTemporaryUnavailability(botId: string): Promise<void> {
-    const ended = await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async ({ manager, afterCommit }) => {
       await this.bots.lockBot(manager, botId);
-      return this.endActive(manager, botId, this.clock.now());
+      if ((await this.endActive(manager, botId, this.clock.now())) > 0) {
+        afterCommit(() => this.changed(botId));
+      }
     });
-    if (ended > 0) {
-      await this.changed(botId);
-    }
   }
 
   /** The active temporary unavailability of several bots (null where none), in one query. */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { AccountsService } from '../accounts/accounts.service';
 import { BOT_ENGINE_KEY_PREFIX } from '../common/auth/authenticator';
@@ -9,6 +9,7 @@ import { BotAccessDirectory } from '../common/auth/bot-access.directory';
 import { BotRole } from '../common/auth/bot-role';
 import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
+import { Transaction, Transactions } from '../common/database/transactions';
 import { PubSubPort, RESYNC } from '../common/pubsub/pubsub';
 import { Topics } from '../common/pubsub/topics';
 import { AppError, ErrorCode } from '../common/errors/app-error';
@@ -49,7 +50,7 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   );
   private stopListening?: () => void;
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @InjectRepository(BotEntity) private readonly bots: Repository<BotEntity>,
     @InjectRepository(BotMemberEntity) private readonly members: Repository<BotMemberEntity>,
     private readonly accounts: AccountsService,
@@ -59,7 +60,7 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
 
   /** Creates a bot; its creator becomes its first ADMINISTRATOR. */
   async create(accountId: string, input: CreateBotInput): Promise<Membership> {
-    const bot = await this.dataSource.transaction(async (manager) => {
+    const bot = await this.transactions.run(async ({ manager }) => {
       const created = await manager.save(
         manager.create(BotEntity, {
           name: input.name,
@@ -183,29 +184,31 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
 
   /** Changes a member's role; demoting the last ADMINISTRATOR is refused (CONFLICT). */
   async changeRole(botId: string, accountId: string, role: BotRole): Promise<Member> {
-    await this.withAdministratorsLocked(botId, async (manager) => {
+    await this.withAdministratorsLocked(botId, async ({ manager, afterCommit }) => {
       const member = await this.memberIn(manager, botId, accountId);
       if (member.role === BotRole.ADMINISTRATOR && role !== BotRole.ADMINISTRATOR) {
         await this.assertAnotherAdministrator(manager, botId);
       }
       await manager.update(BotMemberEntity, { botId, accountId }, { role });
+      afterCommit(() => this.membershipChanged(botId, accountId));
     });
-    await this.membershipChanged(botId, accountId);
     const [account] = await this.accounts.findByIds([accountId]);
     return { account, role };
   }
 
   /** Removes a member; removing the last ADMINISTRATOR is refused (CONFLICT). */
   async removeMember(botId: string, accountId: string): Promise<void> {
-    await this.withAdministratorsLocked(botId, async (manager) => {
+    await this.withAdministratorsLocked(botId, async ({ manager, afterCommit }) => {
       const member = await this.memberIn(manager, botId, accountId);
       if (member.role === BotRole.ADMINISTRATOR) {
         await this.assertAnotherAdministrator(manager, botId);
       }
       await manager.delete(BotMemberEntity, { botId, accountId });
+      afterCommit(() => this.membershipChanged(botId, accountId));
+      afterCommit(() =>
+        this.pubsub.publish(Topics.membershipRevoked(botId, accountId), { botId, accountId }),
+      );
     });
-    await this.membershipChanged(botId, accountId);
-    await this.pubsub.publish(Topics.membershipRevoked(botId, accountId), { botId, accountId });
   }
 
   /**
@@ -277,11 +280,11 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
    */
   private async withAdministratorsLocked(
     botId: string,
-    work: (manager: EntityManager) => Promise<void>,
+    work: (tx: Transaction) => Promise<void>,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await this.lockBot(manager, botId);
-      await work(manager);
+    await this.transactions.run(async (tx) => {
+      await this.lockBot(tx.manager, botId);
+      await work(tx);
     });
   }
 

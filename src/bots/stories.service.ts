@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { AppError } from '../common/errors/app-error';
 import { messageText } from '../common/validation/message-text';
 import { isUuid } from '../common/validation/uuid';
@@ -19,7 +20,7 @@ export class StoriesService {
   private readonly logger = new Logger(StoriesService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @InjectRepository(StoryEntity) private readonly stories: Repository<StoryEntity>,
     private readonly bots: BotsService,
   ) {}
@@ -63,7 +64,7 @@ export class StoriesService {
   }
 
   async create(botId: string, input: StoryInput): Promise<StoryEntity> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async ({ manager }) => {
       await this.bots.lockBot(manager, botId);
       const steps = await this.checkSteps(manager, botId, input, null);
       return manager.save(manager.create(StoryEntity, { botId, name: input.name, steps }));
@@ -71,7 +72,7 @@ export class StoriesService {
   }
 
   async update(storyId: string, input: StoryInput): Promise<StoryEntity> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async ({ manager }) => {
       const story = await this.findIn(manager, storyId);
       await this.bots.lockBot(manager, story.botId);
       const steps = await this.checkSteps(manager, story.botId, input, storyId);
@@ -82,7 +83,7 @@ export class StoriesService {
 
   /** Refused (CONFLICT) while the bot's entry or another story's jump refers to it. */
   async delete(storyId: string): Promise<string> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async ({ manager }) => {
       const story = await this.findIn(manager, storyId);
       const bot = await this.bots.lockBot(manager, story.botId);
       const others = await manager.findBy(StoryEntity, { botId: story.botId });
@@ -110,7 +111,7 @@ export class StoriesService {
 
   /** Sets (or with null, clears) the story played when a request opens. */
   async setEntryStory(botId: string, storyId: string | null): Promise<BotEntity> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async ({ manager }) => {
       await this.bots.lockBot(manager, botId);
       if (storyId !== null) {
         const story = isUuid(storyId)

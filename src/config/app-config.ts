@@ -11,6 +11,44 @@ const MIN_SECRET_LENGTH = 32;
 export type DatabaseConfig =
   { kind: 'server'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
 
+/** `N/Ws`: at most `points` in any window of `seconds`. */
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+
+export type LogFormat = 'json' | 'pretty';
+
+/** The production guards of OPERATIONS.md; every one an environment variable. */
+export interface GuardsConfig {
+  graphqlMaxDepth: number;
+  graphqlMaxAliases: number;
+  graphqlMaxTokens: number;
+  /** Introspection and field suggestions (on outside production unless set). */
+  graphqlIntrospection: boolean;
+  httpMaxBodyBytes: number;
+  wsMaxPayloadBytes: number;
+  wsInitTimeoutMs: number;
+  wsMaxOperations: number;
+  wsMaxBacklogBytes: number;
+  /** Null: off. */
+  rateLimits: {
+    messages: RateLimit | null;
+    requests: RateLimit | null;
+    login: RateLimit | null;
+    sessions: RateLimit | null;
+  };
+  databaseStatementTimeoutMs: number;
+  databaseLockTimeoutMs: number;
+  shutdownGraceMs: number;
+  /** '*' for any origin, else the exact origins allowed. */
+  corsOrigins: '*' | string[];
+  trustProxy: boolean;
+  /** `/metrics` wants `Authorization: Bearer <token>` when set. */
+  metricsToken: string | undefined;
+  logFormat: LogFormat;
+}
+
 /**
  * The validated configuration of one Switchboard process. It is built once at boot by
  * `loadConfig`; nothing else in the service reads `process.env`.
@@ -32,6 +70,7 @@ export class AppConfig {
     readonly redisPrefix: string,
     /** A killed instance's end users go offline within this (`PRESENCE_TTL`), in milliseconds. */
     readonly presenceTtlMs: number,
+    readonly guards: GuardsConfig,
   ) {}
 
   get isProduction(): boolean {
@@ -137,6 +176,63 @@ export function loadConfig(env: NodeJS.ProcessEnv): {
 
   const logLevel = oneOf(value('LOG_LEVEL') ?? 'log', LOG_LEVELS, 'LOG_LEVEL', problems);
 
+  const production = nodeEnv === 'production';
+  const count = (name: string, fallback: number, max: number): number =>
+    integer(value(name) ?? String(fallback), 1, max, name, problems);
+  const guards: GuardsConfig = {
+    graphqlMaxDepth: count('GRAPHQL_MAX_DEPTH', 12, 1000),
+    graphqlMaxAliases: count('GRAPHQL_MAX_ALIASES', 30, 100_000),
+    graphqlMaxTokens: count('GRAPHQL_MAX_TOKENS', 3000, 1_000_000),
+    graphqlIntrospection: flag(
+      value('GRAPHQL_INTROSPECTION') ?? String(!production),
+      'GRAPHQL_INTROSPECTION',
+      problems,
+    ),
+    httpMaxBodyBytes: bytes(value('HTTP_MAX_BODY') ?? '4mb', 'HTTP_MAX_BODY', problems),
+    wsMaxPayloadBytes: bytes(value('WS_MAX_PAYLOAD') ?? '1mb', 'WS_MAX_PAYLOAD', problems),
+    wsInitTimeoutMs: milliseconds(value('WS_INIT_TIMEOUT') ?? '5s', 'WS_INIT_TIMEOUT', problems),
+    wsMaxOperations: count('WS_MAX_OPERATIONS', 100, 100_000),
+    wsMaxBacklogBytes: bytes(value('WS_MAX_BACKLOG') ?? '4mb', 'WS_MAX_BACKLOG', problems),
+    rateLimits: {
+      messages: rateLimit(
+        value('RATE_LIMIT_MESSAGES') ?? '30/10s',
+        'RATE_LIMIT_MESSAGES',
+        problems,
+      ),
+      requests: rateLimit(
+        value('RATE_LIMIT_REQUESTS') ?? '10/60s',
+        'RATE_LIMIT_REQUESTS',
+        problems,
+      ),
+      login: rateLimit(value('RATE_LIMIT_LOGIN') ?? '10/900s', 'RATE_LIMIT_LOGIN', problems),
+      sessions: rateLimit(
+        value('RATE_LIMIT_SESSIONS') ?? (production ? '300/60s' : 'off'),
+        'RATE_LIMIT_SESSIONS',
+        problems,
+      ),
+    },
+    databaseStatementTimeoutMs: milliseconds(
+      value('DATABASE_STATEMENT_TIMEOUT') ?? '15s',
+      'DATABASE_STATEMENT_TIMEOUT',
+      problems,
+    ),
+    databaseLockTimeoutMs: milliseconds(
+      value('DATABASE_LOCK_TIMEOUT') ?? '5s',
+      'DATABASE_LOCK_TIMEOUT',
+      problems,
+    ),
+    shutdownGraceMs: milliseconds(value('SHUTDOWN_GRACE') ?? '10s', 'SHUTDOWN_GRACE', problems),
+    corsOrigins: origins(value('CORS_ORIGINS') ?? '*', 'CORS_ORIGINS', problems),
+    trustProxy: flag(value('TRUST_PROXY') ?? 'false', 'TRUST_PROXY', problems),
+    metricsToken: value('METRICS_TOKEN'),
+    logFormat: oneOf(
+      value('LOG_FORMAT') ?? (production ? 'json' : 'pretty'),
+      ['json', 'pretty'] as const,
+      'LOG_FORMAT',
+      problems,
+    ),
+  };
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -153,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): {
       logLevel,
       redisPrefix,
       presenceTtlSeconds * 1000,
+      guards,
     ),
     warnings,
   };
@@ -198,6 +295,94 @@ function duration(raw: string, name: string, problems: string[]): number {
     return 60;
   }
   return seconds;
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "4mb", "512kb", "1048576" → bytes (1 KiB to 1 GiB). */
+function bytes(raw: string, name: string, problems: string[]): number {
+  const match = /^(\d+)(b|kb|mb|gb)?$/i.exec(raw);
+  const parsed = match ? Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()] : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1024 || parsed > 1024 ** 3) {
+    problems.push(
+      `${name} must be a size from 1kb to 1gb such as 4mb, 512kb or 1048576 (got "${raw}")`,
+    );
+    return 1024;
+  }
+  return parsed;
+}
+
+const MILLISECOND_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "15s", "500ms", "2m" (a bare number is seconds) → milliseconds, from 100 ms to one hour. */
+function milliseconds(raw: string, name: string, problems: string[]): number {
+  const match = /^(\d+)(ms|s|m)?$/.exec(raw);
+  const parsed = match ? Number(match[1]) * MILLISECOND_UNITS[match[2] ?? 's'] : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 100 || parsed > 3_600_000) {
+    problems.push(
+      `${name} must be a duration from 100ms to 60m such as 5s, 500ms or 2m (got "${raw}")`,
+    );
+    return 100;
+  }
+  return parsed;
+}
+
+/** "30/10s" → 30 per 10 seconds; "off" → null. */
+function rateLimit(raw: string, name: string, problems: string[]): RateLimit | null {
+  if (raw.toLowerCase() === 'off') {
+    return null;
+  }
+  const match = /^(\d+)\/(\d+)s$/.exec(raw);
+  const points = match ? Number(match[1]) : Number.NaN;
+  const windowSeconds = match ? Number(match[2]) : Number.NaN;
+  if (!(points >= 1 && points <= 1_000_000 && windowSeconds >= 1 && windowSeconds <= 86_400)) {
+    problems.push(
+      `${name} must be N/Ws such as 30/10s (1 to 1000000 per 1 to 86400 seconds), or off (got "${raw}")`,
+    );
+    return null;
+  }
+  return { points, seconds: windowSeconds };
+}
+
+function flag(raw: string, name: string, problems: string[]): boolean {
+  if (raw === 'true' || raw === 'false') {
+    return raw === 'true';
+  }
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return false;
+}
+
+/** "*" or a comma-separated list of origins, each scheme://host[:port] without a path. */
+function origins(raw: string, name: string, problems: string[]): '*' | string[] {
+  if (raw === '*') {
+    return '*';
+  }
+  const list = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const bad = list.filter((origin) => normalizeOrigin(origin) === null);
+  if (list.length === 0 || bad.length > 0) {
+    problems.push(
+      `${name} must be * or comma-separated origins such as https://shop.example (got "${raw}")`,
+    );
+    return [];
+  }
+  return list.map((origin) => normalizeOrigin(origin) as string);
+}
+
+/**
+ * An origin as browsers send it ("https://shop.example", "http://localhost:8080"), or null when
+ * `raw` is not one (a path, a query, credentials, another scheme).
+ */
+export function normalizeOrigin(raw: string): string | null {
+  try {
+    const url = new URL(raw);
+    const bare = /^https?:\/\/[^/?#@]+\/?$/i.test(raw);
+    return bare && (url.protocol === 'http:' || url.protocol === 'https:') ? url.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** "15" or "15s" → seconds, within [min, max]. */

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseConnection, runPendingMigrations } from './database-connection';
@@ -52,7 +53,9 @@ class DatabaseLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnAp
         dataSourceOptions(connection.url, connection.poolSize),
     }),
   ],
-  providers: [DatabaseLifecycle],
+  // Every module runs its transactions through `Transactions`, which needs only the data source.
+  providers: [DatabaseLifecycle, Transactions],
+  exports: [Transactions],
 })
 export class DatabaseModule {}
 

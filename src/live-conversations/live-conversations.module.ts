@@ -43,8 +43,6 @@ export class LiveConversationsModule implements OnModuleInit {
       return botId ? { botId } : null;
     });
     // Closing a request ends its live conversation in the same transaction.
-    this.requests.onClosing((manager, request, locale) =>
-      this.liveConversations.endOnClose(manager, request, locale),
-    );
+    this.requests.onClosing((tx, request) => this.liveConversations.endOnClose(tx, request));
   }
 }

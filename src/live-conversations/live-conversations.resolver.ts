@@ -21,7 +21,11 @@ import { loaderFor } from '../common/graphql/loaders';
 import { PageInfo } from '../common/pagination/cursor';
 import { AppConfig } from '../config/app-config';
 import { MessageModel } from '../requests/models/message.model';
-import { ConversationEventModel, UserRequestModel } from '../requests/models/user-request.model';
+import {
+  ConversationEventModel,
+  LiveConversationPayload,
+  UserRequestModel,
+} from '../requests/models/user-request.model';
 import { RequestsService } from '../requests/requests.service';
 import { LiveConversationsService } from './live-conversations.service';
 import {
@@ -64,7 +68,7 @@ export class LiveConversationsResolver {
     @Args('clientMessageId', { type: () => String, nullable: true }) clientMessageId: string | null,
     @CallerAccountId() accountId: string,
   ): Promise<MessageModel> {
-    const { message } = await this.liveConversations.sendAgentMessage(
+    const message = await this.liveConversations.sendAgentMessage(
       liveConversationId,
       accountId,
       text,
@@ -210,7 +214,7 @@ export class ConversationEventLiveConversationResolver {
     nullable: true,
     description: 'CONTROL_TAKEN, CONTROL_RELEASED',
   })
-  liveConversation(@Parent() event: ConversationEventModel): LiveConversationModel | null {
-    return (event.liveConversationPayload as LiveConversationModel | undefined) ?? null;
+  liveConversation(@Parent() event: ConversationEventModel): LiveConversationPayload | null {
+    return event.liveConversationPayload ?? null;
   }
 }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
 import { BotsService } from '../bots/bots.service';
 import { BotRole } from '../common/auth/bot-role';
 import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
+import { Transaction } from '../common/database/transactions';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
+import { joinedNotice, leftNotice } from '../common/i18n/notices';
 import { decodeCursor, pageSize } from '../common/pagination/cursor';
 import { Page, newestFirstPage } from '../common/pagination/keyset';
 import { PubSubPort } from '../common/pubsub/pubsub';
@@ -14,20 +16,9 @@ import { Topics } from '../common/pubsub/topics';
 import { isUuid } from '../common/validation/uuid';
 import { AppConfig } from '../config/app-config';
 import { OperatorProfilesService } from '../operator-profiles/operator-profiles.service';
-import { bannerFor, ConversationStreams } from '../requests/conversation-streams';
-import { languageOf } from '../requests/language';
-import { AppendedMessage, MessageLogService } from '../requests/message-log.service';
-import { BotEventType, ConversationEventType } from '../requests/models/user-request.model';
-import { joinedNotice, leftNotice } from '../requests/notices';
-import {
-  ControlMode,
-  Language,
-  MessageAuthor,
-  RequestStatus,
-  SystemNotice,
-} from '../requests/request-enums';
-import { checkClientMessageId, checkText, RequestsService } from '../requests/requests.service';
-import { UserRequestEntity } from '../requests/user-request.entity';
+import { MessageEntity } from '../requests/message.entity';
+import { ControlMode, RequestStatus, SystemNotice } from '../requests/request-enums';
+import { LockedRequest, RequestsService } from '../requests/requests.service';
 import { LiveConversationEntity, LiveConversationStatus } from './live-conversation.entity';
 import {
   LiveConversationChangeModel,
@@ -50,12 +41,6 @@ const FACTS_CACHE_SIZE = 20_000;
 
 export type LiveConversationPage = Page<LiveConversationEntity>;
 
-/** What a change of control did, published once it is committed. */
-interface ControlChange {
-  liveConversation: LiveConversationEntity;
-  notice: AppendedMessage;
-}
-
 /**
  * Take control, agent messages and release. The request row lock orders every change of control
  * of one request (takeover, release, close, agent sends); the partial unique index on ACTIVE
@@ -66,12 +51,9 @@ export class LiveConversationsService {
   private readonly facts = new BoundedCache<string, LiveConversationFacts>(FACTS_CACHE_SIZE);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(LiveConversationEntity)
     private readonly liveConversations: Repository<LiveConversationEntity>,
     private readonly requests: RequestsService,
-    private readonly messageLog: MessageLogService,
-    private readonly streams: ConversationStreams,
     private readonly profiles: OperatorProfilesService,
     private readonly bots: BotsService,
     private readonly pubsub: PubSubPort,
@@ -98,16 +80,10 @@ export class LiveConversationsService {
     if (request.status === RequestStatus.CLOSED) {
       throw requestClosed();
     }
-    const [identity, locale] = await Promise.all([
-      this.profiles.identityFor(request.botId, agentId),
-      this.requests.endUserLocale(request.endUserId),
-    ]);
-    const language = languageOf(locale) as Language;
-
-    let change: ControlChange | LiveConversationEntity;
+    const identity = await this.profiles.identityFor(request.botId, agentId);
     try {
-      change = await this.dataSource.transaction(async (manager) => {
-        const locked = await this.requests.lockForUpdate(manager, requestId);
+      return await this.requests.withRequestLocked(requestId, async (tx, locked) => {
+        const { manager } = tx;
         if (locked.status === RequestStatus.CLOSED) {
           throw requestClosed();
         }
@@ -134,16 +110,15 @@ export class LiveConversationsService {
             endedAt: null,
           }),
         );
-        await this.requests.setControlMode(manager, requestId, ControlMode.HUMAN);
-        const notice = await this.messageLog.appendIn(manager, {
-          requestId,
-          author: MessageAuthor.SYSTEM,
+        await this.requests.switchControl(tx, locked, {
+          mode: ControlMode.HUMAN,
           notice: SystemNotice.AGENT_JOINED,
-          text: joinedNotice(language, identity.named ? identity.displayName : null),
+          text: (language) => joinedNotice(language, identity.named ? identity.displayName : null),
           agentId,
           operator: { displayName: identity.displayName, avatarPath: identity.avatarPath },
+          ...this.announced(liveConversation, LiveConversationChangeType.STARTED),
         });
-        return { liveConversation, notice };
+        return liveConversation;
       });
     } catch (error) {
       if (isUniqueViolation(error, ONE_ACTIVE_KEY)) {
@@ -154,11 +129,6 @@ export class LiveConversationsService {
       }
       throw error;
     }
-    if (change instanceof LiveConversationEntity) {
-      return change;
-    }
-    await this.publishControlChange(change, ConversationEventType.CONTROL_TAKEN);
-    return change.liveConversation;
   }
 
   /**
@@ -171,16 +141,15 @@ export class LiveConversationsService {
     agentId: string,
     text: string,
     clientMessageId: string | null | undefined,
-  ): Promise<AppendedMessage> {
+  ): Promise<MessageEntity> {
     const facts = await this.factsOf(liveConversationId);
     if (!facts) {
       throw AppError.notFound('Live conversation');
     }
-    const appended = await this.messageLog.append({
+    return this.requests.postAsAgent({
       requestId: facts.requestId,
-      author: MessageAuthor.AGENT,
-      text: checkText(text),
-      clientMessageId: checkClientMessageId(clientMessageId),
+      text,
+      clientMessageId,
       agentId,
       operator: { displayName: facts.operatorDisplayName, avatarPath: facts.operatorAvatarPath },
       // Checked with the request locked: a release committed before this send is seen.
@@ -194,10 +163,6 @@ export class LiveConversationsService {
         }
       },
     });
-    if (appended.created) {
-      await this.streams.messagePosted(appended);
-    }
-    return appended;
   }
 
   /** By the agent in control or an ADMINISTRATOR of the bot; the bot resumes. */
@@ -210,34 +175,23 @@ export class LiveConversationsService {
     if (liveConversation.agentId !== callerId && callerRole !== BotRole.ADMINISTRATOR) {
       throw AppError.forbidden('Only the agent in control or an ADMINISTRATOR may release control');
     }
-    const locale = await this.endUserLocaleOf(liveConversation.requestId);
-    const change = await this.dataSource.transaction(async (manager) => {
-      await this.requests.lockForUpdate(manager, liveConversation.requestId);
-      return this.endIn(manager, liveConversation.id, locale);
-    });
-    if (!change) {
+    const ended = await this.requests.withRequestLocked(liveConversation.requestId, (tx, request) =>
+      this.endIn(tx, request, liveConversation.id),
+    );
+    if (!ended) {
       throw notInControl();
     }
-    await this.publishControlChange(change, ConversationEventType.CONTROL_RELEASED);
-    return change.liveConversation;
+    return ended;
   }
 
   /** Inside the transaction closing a request: its live conversation ends with it. */
-  async endOnClose(
-    manager: EntityManager,
-    request: UserRequestEntity,
-    endUserLocale: string,
-  ): Promise<(() => Promise<void>) | void> {
-    const active = await manager.findOneBy(LiveConversationEntity, {
+  async endOnClose(tx: Transaction, request: LockedRequest): Promise<void> {
+    const active = await tx.manager.findOneBy(LiveConversationEntity, {
       requestId: request.id,
       status: LiveConversationStatus.ACTIVE,
     });
-    if (!active) {
-      return;
-    }
-    const change = await this.endIn(manager, active.id, endUserLocale);
-    if (change) {
-      return () => this.publishControlChange(change, ConversationEventType.CONTROL_RELEASED);
+    if (active) {
+      await this.endIn(tx, request, active.id);
     }
   }
 
@@ -336,81 +290,60 @@ export class LiveConversationsService {
     return this.liveConversations.findOneBy({ requestId, status: LiveConversationStatus.ACTIVE });
   }
 
-  private async endUserLocaleOf(requestId: string): Promise<string> {
-    const request = await this.requests.get(requestId);
-    return this.requests.endUserLocale(request.endUserId);
-  }
-
   /**
    * Ends an ACTIVE live conversation in the caller's transaction (request row already locked):
    * the AGENT_LEFT notice with its snapshot, and the bot back in control. Null when it had ended.
    */
   private async endIn(
-    manager: EntityManager,
+    tx: Transaction,
+    request: LockedRequest,
     id: string,
-    locale: string,
-  ): Promise<ControlChange | null> {
-    const now = this.clock.now();
+  ): Promise<LiveConversationEntity | null> {
+    const { manager } = tx;
     const ended = await manager.update(
       LiveConversationEntity,
       { id, status: LiveConversationStatus.ACTIVE },
-      { status: LiveConversationStatus.ENDED, endedAt: now },
+      { status: LiveConversationStatus.ENDED, endedAt: this.clock.now() },
     );
     if (!ended.affected) {
       return null;
     }
     const liveConversation = await manager.findOneByOrFail(LiveConversationEntity, { id });
-    await this.requests.setControlMode(manager, liveConversation.requestId, ControlMode.BOT);
-    const notice = await this.messageLog.appendIn(manager, {
-      requestId: liveConversation.requestId,
-      author: MessageAuthor.SYSTEM,
+    await this.requests.switchControl(tx, request, {
+      mode: ControlMode.BOT,
       notice: SystemNotice.AGENT_LEFT,
-      text: leftNotice(
-        languageOf(locale) as Language,
-        liveConversation.operatorNamed ? liveConversation.operatorDisplayName : null,
-      ),
+      text: (language) =>
+        leftNotice(
+          language,
+          liveConversation.operatorNamed ? liveConversation.operatorDisplayName : null,
+        ),
       agentId: liveConversation.agentId,
       operator: {
         displayName: liveConversation.operatorDisplayName,
         avatarPath: liveConversation.operatorAvatarPath,
       },
+      ...this.announced(liveConversation, LiveConversationChangeType.ENDED),
     });
-    return { liveConversation, notice };
+    return liveConversation;
   }
 
-  /** After commit: the conversation hears the control change then its notice; lists and the engine follow. */
-  private async publishControlChange(
-    change: ControlChange,
-    type: ConversationEventType,
-  ): Promise<void> {
-    const { liveConversation, notice } = change;
-    const model = this.toModel(liveConversation);
-    await this.streams.conversationEvent(liveConversation.requestId, {
-      type,
-      liveConversationPayload: model,
-      banner: bannerFor(notice.request.controlMode, notice.endUserLocale),
-      at:
-        type === ConversationEventType.CONTROL_TAKEN
-          ? liveConversation.startedAt
-          : (liveConversation.endedAt ?? notice.message.createdAt),
-    });
-    await this.streams.messagePosted(notice);
-    await this.pubsub.publish(
-      Topics.liveConversations(liveConversation.botId),
-      Object.assign(new LiveConversationChangeModel(), {
-        type:
-          type === ConversationEventType.CONTROL_TAKEN
-            ? LiveConversationChangeType.STARTED
-            : LiveConversationChangeType.ENDED,
-        liveConversation: model,
-      }),
-    );
-    await this.streams.botEvent(
-      notice.request,
-      type === ConversationEventType.CONTROL_TAKEN
-        ? BotEventType.CONTROL_TAKEN
-        : BotEventType.CONTROL_RELEASED,
-    );
+  /**
+   * What a change of control says of the live conversation: its model on the request's
+   * conversation, and the change on the bot's list of live conversations.
+   */
+  private announced(
+    entity: LiveConversationEntity,
+    type: LiveConversationChangeType,
+  ): { liveConversation: LiveConversationModel; alsoPublish: () => Promise<void> } {
+    const liveConversation = this.toModel(entity);
+    return {
+      liveConversation,
+      alsoPublish: () =>
+        this.pubsub.publish(
+          Topics.liveConversations(entity.botId),
+          Object.assign(new LiveConversationChangeModel(), { type, liveConversation }),
+        ),
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Access, operatorsOf, target } from '../common/auth/access';
 import { CallerAccountId } from '../common/auth/caller.decorators';
-import { Language } from '../requests/request-enums';
+import { Language } from '../common/i18n/language';
 import { AvatarUpload, OperatorProfileInput } from './dto/operator-profile.inputs';
 import { AppConfig } from '../config/app-config';
 import { OperatorIdentityModel, absoluteUrl } from './models/operator-identity.model';

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { sequencedStream } from '../common/pubsub/sequenced-stream';
 import { Topics } from '../common/pubsub/topics';
-import { languageOf } from './language';
+import { Language, languageOf } from '../common/i18n/language';
 import { AppendedMessage, MessageLogService } from './message-log.service';
 import { MessageModel } from './models/message.model';
 import {
@@ -16,8 +16,8 @@ import {
   UserRequestChangeType,
   UserRequestModel,
 } from './models/user-request.model';
-import { bannerText } from './notices';
-import { ControlMode, Language, MessageAuthor } from './request-enums';
+import { bannerText } from '../common/i18n/notices';
+import { ControlMode, MessageAuthor } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
 
 /** The end user's banner: shown while a person has control, in the end user's language. */

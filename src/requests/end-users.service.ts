@@ -7,7 +7,7 @@ import { Clock } from '../common/clock/clock';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { EndUserSessionInput } from './dto/requests.inputs';
 import { EndUserEntity } from './end-user.entity';
-import { chooseLocale } from './language';
+import { chooseLocale } from '../common/i18n/language';
 import { PresenceService } from '../presence/presence.service';
 
 export interface StartedSession {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, MoreThan, Repository } from 'typeorm';
-import { SupportTeamState } from '../availability/models/availability.models';
+import { EntityManager, MoreThan, Repository } from 'typeorm';
+import { SupportTeamState } from '../common/support-team-state';
 import { Clock } from '../common/clock/clock';
+import { Transactions } from '../common/database/transactions';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { isUuid } from '../common/validation/uuid';
@@ -66,7 +67,7 @@ interface LockedRequestRow {
 @Injectable()
 export class MessageLogService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly clock: Clock,
   ) {}
@@ -75,10 +76,18 @@ export class MessageLogService {
    * Optimistic about idempotency: the send goes straight to its transaction, and only when it
    * fails (the clientMessageId's unique key, or a refusal such as a request closed since the
    * first attempt) is the first message with that clientMessageId looked up and returned.
+   * `published` runs once a new message committed (not for a retry answered with the first).
    */
-  async append(input: NewMessage): Promise<AppendedMessage> {
+  async append(
+    input: NewMessage,
+    published: (appended: AppendedMessage) => Promise<void>,
+  ): Promise<AppendedMessage> {
     try {
-      return await this.dataSource.transaction((manager) => this.appendIn(manager, input));
+      return await this.transactions.run(async ({ manager, afterCommit }) => {
+        const appended = await this.appendIn(manager, input);
+        afterCommit(() => published(appended));
+        return appended;
+      });
     } catch (error) {
       const retried = isUniqueViolation(error, CLIENT_MESSAGE_KEY) || error instanceof AppError;
       const first = retried ? await this.findRetry(input) : null;

@@ -23,13 +23,7 @@ export enum SystemNotice {
   AGENT_LEFT = 'AGENT_LEFT',
 }
 
-export enum Language {
-  EN = 'EN',
-  FR = 'FR',
-}
-
 registerEnumType(RequestStatus, { name: 'RequestStatus' });
 registerEnumType(ControlMode, { name: 'ControlMode' });
 registerEnumType(MessageAuthor, { name: 'MessageAuthor' });
 registerEnumType(SystemNotice, { name: 'SystemNotice' });
-registerEnumType(Language, { name: 'Language' });

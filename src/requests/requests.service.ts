@@ -1,27 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AvailabilityService } from '../availability/availability.service';
 import { StoriesService } from '../bots/stories.service';
 import { BoundedCache } from '../common/cache/bounded-cache';
 import { Clock } from '../common/clock/clock';
+import { AfterCommit, Transaction, Transactions } from '../common/database/transactions';
+import { DEFAULT_LOCALE, Language, languageOf } from '../common/i18n/language';
 import { messageText } from '../common/validation/message-text';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, pageSize } from '../common/pagination/cursor';
 import { Page, newestFirstPage } from '../common/pagination/keyset';
 import { isUuid } from '../common/validation/uuid';
-import { ConversationStreams } from './conversation-streams';
+import { bannerFor, ConversationStreams } from './conversation-streams';
 import { RequestFilter } from './dto/requests.inputs';
 import { EndUserEntity } from './end-user.entity';
 import { EndUsersService } from './end-users.service';
-import { AppendedMessage, MessageLogService } from './message-log.service';
+import { AppendedMessage, MessageLogService, NewMessage } from './message-log.service';
 import { MessageEntity } from './message.entity';
 import {
   BotEventType,
   ConversationEventModel,
+  ConversationEventType,
+  LiveConversationPayload,
   UserRequestChangeType,
 } from './models/user-request.model';
-import { ControlMode, MessageAuthor, RequestStatus } from './request-enums';
+import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
 
 const LOCATION_CACHE_SIZE = 50_000;
@@ -47,15 +51,53 @@ export function checkClientMessageId(clientMessageId: string | null | undefined)
   return clientMessageId;
 }
 
+/** A request as read with its row locked: inside `withRequestLocked` or a closing listener. */
+export type LockedRequest = UserRequestEntity;
+
 /**
- * Runs inside the transaction that closes a request, with its row locked; may return work to do
- * after commit (publications).
+ * Runs inside the transaction that closes a request, with its row locked; queues what it
+ * publishes with `tx.afterCommit`.
  */
-export type ClosingListener = (
-  manager: EntityManager,
-  request: UserRequestEntity,
-  endUserLocale: string,
-) => Promise<(() => Promise<void>) | void>;
+export type ClosingListener = (tx: Transaction, request: LockedRequest) => Promise<void>;
+
+/**
+ * A change of control of a request and the notice that tells the end user: how the
+ * live-conversations module hands control over at takeover, release, and when a request closes
+ * under control. Requests keeps its own rows and publications; the caller says what changed.
+ */
+export interface ControlSwitch {
+  /** HUMAN when a person takes control, BOT when the bot resumes. */
+  mode: ControlMode;
+  notice: SystemNotice;
+  /** The notice's text in the end user's language. */
+  text: (language: Language) => string;
+  /** The agent the notice is about. */
+  agentId: string;
+  /** The operator as the end user sees them, kept with the notice. */
+  operator: { displayName: string; avatarPath: string };
+  /** The live conversation the change starts or ends, carried by the conversation's event. */
+  liveConversation: LiveConversationPayload;
+  /**
+   * The caller's own publication (the lists of live conversations), after the conversation heard
+   * the change and before the bot engine does.
+   */
+  alsoPublish: AfterCommit;
+}
+
+/** A message of the agent in control of a request (see `postAsAgent`). */
+export interface AgentMessage {
+  requestId: string;
+  agentId: string;
+  /** The operator as the end user sees them: the live conversation's snapshot. */
+  operator: { displayName: string; avatarPath: string };
+  text: string;
+  clientMessageId: string | null | undefined;
+  /**
+   * Runs with the request row locked, before the insert: refuses when the agent is no longer in
+   * control, seeing every change of control committed before this send.
+   */
+  whileLocked: (manager: EntityManager) => Promise<void>;
+}
 
 /** User requests: opening one (and playing the entry story), messages, closing, listing. */
 @Injectable()
@@ -66,7 +108,7 @@ export class RequestsService {
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @InjectRepository(UserRequestEntity) private readonly requests: Repository<UserRequestEntity>,
     private readonly messageLog: MessageLogService,
     private readonly streams: ConversationStreams,
@@ -83,7 +125,7 @@ export class RequestsService {
   async open(endUserId: string, botId: string): Promise<UserRequestEntity> {
     const { state } = await this.availability.status(botId);
     const actions = await this.stories.playEntryStory(botId, state);
-    const { request, posted } = await this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async ({ manager, afterCommit }) => {
       const now = this.clock.now();
       const created = await manager.save(
         manager.create(UserRequestEntity, {
@@ -111,14 +153,14 @@ export class RequestsService {
           );
         }
       }
-      return { request: appended.at(-1)?.request ?? created, posted: appended };
+      const request = appended.at(-1)?.request ?? created;
+      afterCommit(() => this.streams.requestChanged(request, UserRequestChangeType.OPENED));
+      afterCommit(() => this.streams.botEvent(request, BotEventType.REQUEST_OPENED));
+      for (const message of appended) {
+        afterCommit(() => this.streams.messagePosted(message));
+      }
+      return request;
     });
-    await this.streams.requestChanged(request, UserRequestChangeType.OPENED);
-    await this.streams.botEvent(request, BotEventType.REQUEST_OPENED);
-    for (const message of posted) {
-      await this.streams.messagePosted(message);
-    }
-    return request;
   }
 
   async get(requestId: string): Promise<UserRequestEntity> {
@@ -196,6 +238,22 @@ export class RequestsService {
     });
   }
 
+  /**
+   * An agent's message, in the request's log like any other; published once committed (a retried
+   * clientMessageId answers the first message, unpublished).
+   */
+  async postAsAgent(input: AgentMessage): Promise<MessageEntity> {
+    return this.post({
+      requestId: input.requestId,
+      author: MessageAuthor.AGENT,
+      text: checkText(input.text),
+      clientMessageId: checkClientMessageId(input.clientMessageId),
+      agentId: input.agentId,
+      operator: input.operator,
+      whileLocked: input.whileLocked,
+    });
+  }
+
   /** Lets another module act in the transaction that closes a request (end its live conversation). */
   onClosing(listener: ClosingListener): void {
     this.closingListeners.push(listener);
@@ -203,41 +261,95 @@ export class RequestsService {
 
   /** Closes the request (a second close answers the closed request as it is). */
   async close(requestId: string): Promise<UserRequestEntity> {
-    const { closed, afterCommit } = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.lockForUpdate(manager, requestId);
+    return this.withRequestLocked(requestId, async (tx, locked) => {
       if (locked.status === RequestStatus.CLOSED) {
-        return { closed: false, afterCommit: [] };
+        return locked;
       }
-      // Everything in this transaction goes through `manager`: the embedded database has a
-      // single connection, which the transaction holds.
-      const endUser = await manager.findOneBy(EndUserEntity, { id: locked.endUserId });
-      const followUps: (() => Promise<void>)[] = [];
       for (const listener of this.closingListeners) {
-        const followUp = await listener(manager, locked, endUser?.locale ?? 'en');
-        if (followUp) {
-          followUps.push(followUp);
-        }
+        await listener(tx, locked);
       }
       const now = this.clock.now();
-      await manager.update(
+      await tx.manager.update(
         UserRequestEntity,
         { id: requestId },
         { status: RequestStatus.CLOSED, closedAt: now, lastActivityAt: now, awaitingHuman: false },
       );
-      return { closed: true, afterCommit: followUps };
+      const closed = await tx.manager.findOneByOrFail(UserRequestEntity, { id: requestId });
+      tx.afterCommit(() => this.streams.requestChanged(closed, UserRequestChangeType.CLOSED));
+      return closed;
     });
-    for (const followUp of afterCommit) {
-      await followUp();
-    }
-    const request = await this.get(requestId);
-    if (closed) {
-      await this.streams.requestChanged(request, UserRequestChangeType.CLOSED);
-    }
-    return request;
+  }
+
+  /**
+   * Runs `work` in one transaction with the request's row locked: every change of control of one
+   * request (takeover, release, close, agent sends) queues on that lock. Everything in `work`
+   * goes through `tx.manager`: the embedded database has a single connection, which the
+   * transaction holds.
+   */
+  withRequestLocked<T>(
+    requestId: string,
+    work: (tx: Transaction, request: LockedRequest) => Promise<T>,
+  ): Promise<T> {
+    return this.transactions.run(async (tx) =>
+      work(tx, await this.lockForUpdate(tx.manager, requestId)),
+    );
+  }
+
+  /**
+   * Within `withRequestLocked` (or a closing listener): control passes to `change.mode` and its
+   * notice is appended, in the caller's transaction. HUMAN clears `awaitingHuman`: the queued
+   * request has been taken. After commit the conversation hears the change then its notice, the
+   * caller's `alsoPublish` runs, and the bot engine hears of the change last.
+   */
+  async switchControl(
+    tx: Transaction,
+    request: LockedRequest,
+    change: ControlSwitch,
+  ): Promise<void> {
+    const { manager } = tx;
+    await manager.update(
+      UserRequestEntity,
+      { id: request.id },
+      change.mode === ControlMode.HUMAN
+        ? { controlMode: change.mode, awaitingHuman: false }
+        : { controlMode: change.mode },
+    );
+    const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
+    const notice = await this.messageLog.appendIn(manager, {
+      requestId: request.id,
+      author: MessageAuthor.SYSTEM,
+      notice: change.notice,
+      text: change.text(languageOf(endUser?.locale ?? DEFAULT_LOCALE) as Language),
+      agentId: change.agentId,
+      operator: change.operator,
+    });
+    const taken = change.mode === ControlMode.HUMAN;
+    const { liveConversation } = change;
+    tx.afterCommit(async () => {
+      await this.streams.conversationEvent(request.id, {
+        type: taken ? ConversationEventType.CONTROL_TAKEN : ConversationEventType.CONTROL_RELEASED,
+        liveConversationPayload: liveConversation,
+        banner: bannerFor(notice.request.controlMode, notice.endUserLocale),
+        at: taken
+          ? liveConversation.startedAt
+          : (liveConversation.endedAt ?? notice.message.createdAt),
+      });
+      await this.streams.messagePosted(notice);
+    });
+    tx.afterCommit(change.alsoPublish);
+    tx.afterCommit(() =>
+      this.streams.botEvent(
+        notice.request,
+        taken ? BotEventType.CONTROL_TAKEN : BotEventType.CONTROL_RELEASED,
+      ),
+    );
   }
 
   /** Locks the request's row until the end of `manager`'s transaction. */
-  async lockForUpdate(manager: EntityManager, requestId: string): Promise<UserRequestEntity> {
+  private async lockForUpdate(
+    manager: EntityManager,
+    requestId: string,
+  ): Promise<UserRequestEntity> {
     const request = isUuid(requestId)
       ? await manager
           .createQueryBuilder(UserRequestEntity, 'r')
@@ -249,21 +361,6 @@ export class RequestsService {
       throw AppError.notFound('Request');
     }
     return request;
-  }
-
-  /** HUMAN clears `awaitingHuman`: the queued request has been taken. */
-  async setControlMode(
-    manager: EntityManager,
-    requestId: string,
-    mode: ControlMode,
-  ): Promise<void> {
-    await manager.update(
-      UserRequestEntity,
-      { id: requestId },
-      mode === ControlMode.HUMAN
-        ? { controlMode: mode, awaitingHuman: false }
-        : { controlMode: mode },
-    );
   }
 
   async isEndUserOnline(endUserId: string): Promise<boolean> {
@@ -322,11 +419,10 @@ export class RequestsService {
     );
   }
 
-  private async post(input: Parameters<MessageLogService['append']>[0]): Promise<MessageEntity> {
-    const appended = await this.messageLog.append(input);
-    if (appended.created) {
-      await this.streams.messagePosted(appended);
-    }
+  private async post(input: NewMessage): Promise<MessageEntity> {
+    const appended = await this.messageLog.append(input, (posted) =>
+      this.streams.messagePosted(posted),
+    );
     return appended.message;
   }
 }

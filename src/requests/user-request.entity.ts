@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { SupportTeamState } from '../availability/models/availability.models';
+import { SupportTeamState } from '../common/support-team-state';
 import { BotEntity } from '../bots/bot.entity';
 import { EndUserEntity } from './end-user.entity';
 import { ControlMode, RequestStatus } from './request-enums';

@@ -35,11 +35,24 @@ export class TestApp {
     readonly url: string,
   ) {}
 
-  static async start(options: { clock?: TestClock; tokenTtl?: string } = {}): Promise<TestApp> {
+  /**
+   * `databaseUrl` and `redis` let several apps in one test share a database and a Redis (several
+   * instances on one injectable clock); by default DATABASE_URL, and no Redis.
+   */
+  static async start(
+    options: {
+      clock?: TestClock;
+      tokenTtl?: string;
+      databaseUrl?: string;
+      redis?: { url: string; prefix: string };
+    } = {},
+  ): Promise<TestApp> {
     const { config } = loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
-      DATABASE_URL: process.env.DATABASE_URL,
+      DATABASE_URL: options.databaseUrl ?? process.env.DATABASE_URL,
+      REDIS_URL: options.redis?.url,
+      REDIS_PREFIX: options.redis?.prefix,
       DATA_DIR: IN_MEMORY,
       AUTH_SECRET: 'switchboard-test-secret-that-is-long-enough',
       AUTH_TOKEN_TTL: options.tokenTtl ?? '1h',

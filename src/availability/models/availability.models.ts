@@ -1,10 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { SupportTeamState } from '../../common/support-team-state';
 import { Weekday } from '../weekly-schedule';
-
-export enum SupportTeamState {
-  ONLINE = 'ONLINE',
-  OFFLINE = 'OFFLINE',
-}
 
 export enum SupportStatusReason {
   IN_AVAILABILITY_SLOT = 'IN_AVAILABILITY_SLOT',
@@ -13,7 +9,6 @@ export enum SupportStatusReason {
 }
 
 registerEnumType(Weekday, { name: 'Weekday' });
-registerEnumType(SupportTeamState, { name: 'SupportTeamState' });
 registerEnumType(SupportStatusReason, { name: 'SupportStatusReason' });
 
 @ObjectType('AvailabilitySlot', {

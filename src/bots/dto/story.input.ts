@@ -9,7 +9,7 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { SupportTeamState } from '../../availability/models/availability.models';
+import { SupportTeamState } from '../../common/support-team-state';
 import { Trim } from '../../common/validation/transforms';
 
 export enum StoryStepKindEnum {

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { SupportTeamState } from '../../availability/models/availability.models';
+import { SupportTeamState } from '../../common/support-team-state';
 import { StoryStepKindEnum } from '../dto/story.input';
 import { StoryEntity } from '../story.entity';
 

@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfo } from '../../common/pagination/cursor';
 import { OperatorIdentityModel } from '../../operator-profiles/models/operator-identity.model';
+import { LiveConversationPayload } from '../../requests/models/user-request.model';
 import { LiveConversationEntity, LiveConversationStatus } from '../live-conversation.entity';
 
 export enum LiveConversationScope {
@@ -22,7 +23,7 @@ registerEnumType(LiveConversationChangeType, { name: 'LiveConversationChangeType
 
 /** `request` and `agent` are resolved from the ids. */
 @ObjectType('LiveConversation')
-export class LiveConversationModel {
+export class LiveConversationModel implements LiveConversationPayload {
   @Field(() => ID)
   id: string;
 

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
-import { Language } from '../../requests/request-enums';
+import { Language } from '../../common/i18n/language';
 import { OperatorIdentityModel } from './operator-identity.model';
 
 @ObjectType('OperatorProfile')

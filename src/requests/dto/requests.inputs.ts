@@ -8,7 +8,7 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/validation/transforms';
 import { ControlMode, RequestStatus } from '../request-enums';
-import { isLocaleTag } from '../language';
+import { isLocaleTag } from '../../common/i18n/language';
 
 @InputType('EndUserSessionInput')
 export class EndUserSessionInput {

@@ -1,7 +1,6 @@
 import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
 import { EndUserEntity } from '../end-user.entity';
-import { languageOf } from '../language';
-import { Language } from '../request-enums';
+import { Language, languageOf } from '../../common/i18n/language';
 
 @ObjectType('EndUser')
 export class EndUserModel {

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { SupportTeamState } from '../../availability/models/availability.models';
+import { SupportTeamState } from '../../common/support-team-state';
 import { PageInfo } from '../../common/pagination/cursor';
 import { ControlMode, RequestStatus } from '../request-enums';
 import { UserRequestEntity } from '../user-request.entity';
@@ -107,6 +107,23 @@ registerEnumType(BotEventType, {
   },
 });
 
+/**
+ * What a CONTROL_TAKEN or CONTROL_RELEASED event carries about its live conversation: built by
+ * the live-conversations module (its `LiveConversation` model implements this), which resolves
+ * the event's `liveConversation` field from it. Declared here by its shape, so that requests
+ * does not depend on the module that depends on it.
+ */
+export interface LiveConversationPayload {
+  id: string;
+  requestId: string;
+  botId: string;
+  agentId: string;
+  operator: { displayName: string; avatarUrl: string };
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
+}
+
 /** Built once per event at publication: resolving it for many subscribers costs no query. */
 @ObjectType('ConversationEvent')
 export class ConversationEventModel {
@@ -134,11 +151,8 @@ export class ConversationEventModel {
   @Field(() => GraphQLISODateTime)
   at: Date;
 
-  /**
-   * CONTROL_TAKEN, CONTROL_RELEASED: the live conversation, as built by the live-conversations
-   * module (which resolves the `liveConversation` field from it).
-   */
-  liveConversationPayload?: object;
+  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation. */
+  liveConversationPayload?: LiveConversationPayload;
 }
 
 @ObjectType('UserRequestChange')

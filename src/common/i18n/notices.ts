@@ -1,4 +1,4 @@
-import { Language } from './request-enums';
+import { Language } from './language';
 
 /**
  * The fixed texts end users see when a person takes over, in their language. "Named" forms are

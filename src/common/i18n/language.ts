@@ -1,5 +1,15 @@
+import { registerEnumType } from '@nestjs/graphql';
+
 /** The languages of the fixed notices shown to end users. */
-export type Language = 'EN' | 'FR';
+export enum Language {
+  EN = 'EN',
+  FR = 'FR',
+}
+
+registerEnumType(Language, { name: 'Language' });
+
+/** A language as the pure helpers compute it: the value of a `Language`, not yet the enum. */
+export type LanguageCode = `${Language}`;
 
 /** The locale used when neither the caller nor the browser names one. */
 export const DEFAULT_LOCALE = 'en';
@@ -41,7 +51,7 @@ export function chooseLocale(
  * FR when the primary subtag (before the first '-' or '_', case-insensitive) is 'fr' (fr, fr-FR,
  * fr-CA, FR-be, fr_CA...), else EN.
  */
-export function languageOf(locale: string): Language {
+export function languageOf(locale: string): LanguageCode {
   const primary = locale.trim().split(/[-_]/, 1)[0];
   return primary.toLowerCase() === 'fr' ? 'FR' : 'EN';
 }

@@ -1,4 +1,4 @@
-import { Language, chooseLocale, isLocaleTag, languageOf } from './language';
+import { LanguageCode, chooseLocale, isLocaleTag, languageOf } from './language';
 
 describe('chooseLocale', () => {
   it.each<[string | null | undefined, string | null | undefined, string]>([
@@ -53,7 +53,7 @@ describe('chooseLocale', () => {
 });
 
 describe('languageOf', () => {
-  it.each<[string, Language]>([
+  it.each<[string, LanguageCode]>([
     ['fr', 'FR'],
     ['FR', 'FR'],
     ['fr-FR', 'FR'],
