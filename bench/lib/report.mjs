@@ -178,7 +178,7 @@ export function renderMarkdown(report) {
     `- floor: ${knee.floor ?? 'none'} messages/s`,
     ...('twoInstances' in knee
       ? [
-          `- two instances: ${knee.twoInstances ?? 'none'} messages/s (stepped at ${parameters.twoInstanceRates.join(', ')})`,
+          `- two instances: ${knee.twoInstances ?? 'none'} messages/s (of ${parameters.twoInstanceRates.join(', ')})`,
         ]
       : []),
     `- service / floor: ${knee.service && knee.floor ? `${((knee.service / knee.floor) * 100).toFixed(0)} %` : '–'}`,
