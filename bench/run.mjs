@@ -1,7 +1,8 @@
 // `npm run bench`: end-to-end message latency and throughput of Switchboard against a bare
-// floor, in one run, on the same PostgreSQL. See bench/README.md.
+// floor, and of two Switchboard instances sharing one PostgreSQL and one Redis, in one run, on
+// the same PostgreSQL. See bench/README.md.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -9,15 +10,31 @@ import { fileURLToPath } from 'node:url';
 import hdr from 'hdr-histogram-js';
 import pg from 'pg';
 import { HttpClient, connect, inParallel } from './lib/clients.mjs';
-import { ServerProcess } from './lib/processes.mjs';
-import { renderMarkdown } from './lib/report.mjs';
+import { RedisProcess, ServerProcess, machineCpuSeconds } from './lib/processes.mjs';
+import { renderConsole, renderMarkdown } from './lib/report.mjs';
 
 const env = process.env;
 const N = Number(env.BENCH_N ?? 1000);
-const RATES = (env.BENCH_RATES ?? '100,200,500,1000,2000,3000').split(',').map(Number);
+const RATES = (env.BENCH_RATES ?? '100,200,500,1000,2000,3000')
+  .split(',')
+  .filter((rate) => rate.trim() !== '')
+  .map(Number);
 const STEP_SECONDS = Number(env.BENCH_STEP_SECONDS ?? 10);
 const IDLE_SUBSCRIPTIONS = Number(env.BENCH_IDLE_SUBSCRIPTIONS ?? 10_000);
+// The two-instance run: by default the rates of BENCH_RATES up to 1,000/s; empty to skip it.
+const TWO_INSTANCE_RATES = (
+  env.BENCH_TWO_INSTANCE_RATES ?? RATES.filter((rate) => rate <= 1000).join(',')
+)
+  .split(',')
+  .filter((rate) => rate.trim() !== '')
+  .map(Number);
+const REDIS_SERVER = env.BENCH_REDIS_SERVER ?? '/usr/bin/redis-server';
 const KNEE_P99_MS = 100;
+// The issue's target for several instances: at this rate, with 1,000 live conversations,
+// two-instance p50 within this factor of the single instance's, and p99 under this many ms.
+const TARGET = { rate: 200, p50Factor: 1.5, p99LimitMs: 50 };
+const SERVERS = ['service', 'floor', 'twoInstances'];
+const WARM_UP = { rate: 200, seconds: 3 };
 const SECRET = randomBytes(32).toString('hex');
 const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -62,10 +79,10 @@ async function scratchDatabase() {
   };
 }
 
-async function startService(databaseUrl) {
+async function startService(databaseUrl, { name = 'service', redisUrl } = {}) {
   const port = await freePort();
-  return ServerProcess.start(
-    'service',
+  const server = await ServerProcess.start(
+    name,
     root('dist/src/main.js'),
     {
       NODE_ENV: 'production',
@@ -74,9 +91,81 @@ async function startService(databaseUrl) {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       DATABASE_POOL_SIZE: '10',
+      // One load generator on 127.0.0.1 stands for thousands of agents and end users: the
+      // per-client rate limits of production would only measure themselves here.
+      RATE_LIMIT_MESSAGES: 'off',
+      RATE_LIMIT_REQUESTS: 'off',
+      RATE_LIMIT_LOGIN: 'off',
+      RATE_LIMIT_SESSIONS: 'off',
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     },
     { readyAtPort: port },
   );
+  if (redisUrl) {
+    await ready(server, port);
+  }
+  return server;
+}
+
+/** Waits for `GET /health/ready` to answer 200: the instance reaches its database and Redis. */
+async function ready(server, port) {
+  const deadline = Date.now() + 30_000;
+  let status;
+  while (Date.now() < deadline) {
+    try {
+      status = (await fetch(`http://127.0.0.1:${port}/health/ready`)).status;
+    } catch {
+      status = undefined;
+    }
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await server.stop();
+  throw new Error(`${server.name}: /health/ready answered ${status ?? 'nothing'} for 30 s`);
+}
+
+/**
+ * Two service instances on one database and one private Redis. Conversation i is sent to
+ * through instance i mod 2 (its agent is subscribed there too) and its end user is subscribed
+ * on the other instance, so every message it receives has crossed Redis.
+ */
+async function startTwoInstances(databaseUrl) {
+  if (!existsSync(REDIS_SERVER)) {
+    throw new Error(
+      `The two-instance run needs redis-server at ${REDIS_SERVER} (BENCH_REDIS_SERVER); BENCH_TWO_INSTANCE_RATES= skips it.`,
+    );
+  }
+  const redis = await RedisProcess.start(await freePort(), REDIS_SERVER);
+  try {
+    const instances = [];
+    for (const name of ['instance A', 'instance B']) {
+      instances.push(await startService(databaseUrl, { name, redisUrl: redis.url }));
+    }
+    return { redis, instances };
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+}
+
+/** What runStep drives: where each conversation's messages are sent, and where its parties listen. */
+function single(server) {
+  return {
+    servers: [server],
+    sendTo: () => server,
+    agentAt: () => server,
+    endUserAt: () => server,
+  };
+}
+
+function pair({ instances, redis }) {
+  return {
+    servers: instances,
+    redis,
+    sendTo: (i) => instances[i % 2],
+    agentAt: (i) => instances[i % 2],
+    endUserAt: (i) => instances[(i + 1) % 2],
+  };
 }
 
 function startFloor(databaseUrl) {
@@ -151,9 +240,9 @@ async function setUp(service) {
  * Every end user subscribed to its conversation, and every agent to its own: the receivers.
  * `onMessage` hears what end users receive.
  */
-async function attach(server, conversations, onMessage) {
-  const endUsers = await inParallel(conversations, 50, async (conversation) => {
-    const client = await connect(server.url, conversation.endUserToken);
+async function attach(system, conversations, onMessage) {
+  const endUsers = await inParallel(conversations, 50, async (conversation, i) => {
+    const client = await connect(system.endUserAt(i).url, conversation.endUserToken);
     client.subscribe(
       { query: EVENTS, variables: { requestId: conversation.requestId } },
       {
@@ -164,8 +253,8 @@ async function attach(server, conversations, onMessage) {
     );
     return client;
   });
-  const agents = await inParallel(conversations, 50, async (conversation) => {
-    const client = await connect(server.url, conversation.agentToken);
+  const agents = await inParallel(conversations, 50, async (conversation, i) => {
+    const client = await connect(system.agentAt(i).url, conversation.agentToken);
     client.subscribe(
       { query: EVENTS, variables: { requestId: conversation.requestId } },
       { next: () => undefined, error: () => undefined, complete: () => undefined },
@@ -181,7 +270,7 @@ async function attach(server, conversations, onMessage) {
 }
 
 /** One step: `rate` messages/s for STEP_SECONDS, open model, latency from the intended send time. */
-async function runStep(server, conversations, rate, runId) {
+async function runStep(system, conversations, rate, runId, seconds = STEP_SECONDS) {
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 120_000_000,
@@ -191,9 +280,13 @@ async function runStep(server, conversations, rate, runId) {
   const received = new Set();
   const lastSeq = new Map();
   const counts = { sent: 0, acknowledged: 0, failed: 0, received: 0, duplicated: 0, outOfOrder: 0 };
-  const detach = await attach(server, conversations, (conversation, event) => {
+  const detach = await attach(system, conversations, (conversation, event) => {
     const message = event.data?.conversationEvents?.message;
-    if (!message || message.author !== 'AGENT' || !message.clientMessageId?.startsWith(runId)) {
+    if (
+      !message ||
+      message.author !== 'AGENT' ||
+      !message.clientMessageId?.startsWith(`${runId}-`)
+    ) {
       return;
     }
     const at = intended.get(message.clientMessageId);
@@ -210,10 +303,12 @@ async function runStep(server, conversations, rate, runId) {
     }
     lastSeq.set(conversation.requestId, Math.max(previous, message.seq));
   });
-  const http = new HttpClient(server.url, 256);
-  await server.resetDelay();
-  const cpuBefore = server.cpuSeconds();
-  const total = Math.round(rate * STEP_SECONDS);
+  const http = new Map(system.servers.map((server) => [server, new HttpClient(server.url, 256)]));
+  await Promise.all(system.servers.map((server) => server.resetDelay()));
+  const cpuBefore = system.servers.map((server) => server.cpuSeconds());
+  const redisCpuBefore = system.redis?.cpuSeconds();
+  const machineBefore = machineCpuSeconds();
+  const total = Math.round(rate * seconds);
   const start = performance.now() + 50;
   const sends = [];
   await new Promise((resolve) => {
@@ -221,12 +316,14 @@ async function runStep(server, conversations, rate, runId) {
     const tick = () => {
       const now = performance.now();
       while (k < total && start + (k * 1000) / rate <= now) {
-        const conversation = conversations[k % conversations.length];
+        const index = k % conversations.length;
+        const conversation = conversations[index];
         const cid = `${runId}-${k}`;
         intended.set(cid, start + (k * 1000) / rate);
         counts.sent += 1;
         sends.push(
           http
+            .get(system.sendTo(index))
             .request(
               SEND,
               { id: conversation.liveConversationId, text: `message ${k}`, cid },
@@ -251,11 +348,31 @@ async function runStep(server, conversations, rate, runId) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const elapsed = (performance.now() - start) / 1000;
-  const cpuSeconds = server.cpuSeconds() - cpuBefore;
-  const stats = await server.stats();
-  await http.close();
+  const machineAfter = machineCpuSeconds();
+  const processes = await Promise.all(
+    system.servers.map(async (server, s) => {
+      const cpuSeconds = server.cpuSeconds() - cpuBefore[s];
+      const stats = await server.stats();
+      return {
+        name: server.name,
+        cpuPercent: (cpuSeconds / elapsed) * 100,
+        rssMb: stats.rss / 2 ** 20,
+        eventLoopDelayP99Ms: stats.eventLoopDelayMs.p99,
+      };
+    }),
+  );
+  const redis = system.redis
+    ? {
+        cpuPercent: ((system.redis.cpuSeconds() - redisCpuBefore) / elapsed) * 100,
+        rssMb: system.redis.rss() / 2 ** 20,
+      }
+    : undefined;
+  await Promise.all([...http.values()].map((client) => client.close()));
   await detach();
-  const ms = (percentile) => histogram.getValueAtPercentile(percentile) / 1000;
+  // Nothing received, no latency (not zero).
+  const ms = (percentile) =>
+    counts.received > 0 ? histogram.getValueAtPercentile(percentile) / 1000 : null;
+  const sum = (key) => processes.reduce((total, p) => total + p[key], 0);
   return {
     rate,
     ...counts,
@@ -265,15 +382,68 @@ async function runStep(server, conversations, rate, runId) {
       p90: ms(90),
       p99: ms(99),
       p999: ms(99.9),
-      max: histogram.maxValue / 1000,
+      max: counts.received > 0 ? histogram.maxValue / 1000 : null,
     },
-    cpuPercent: (cpuSeconds / elapsed) * 100,
-    rssMb: stats.rss / 2 ** 20,
-    eventLoopDelayP99Ms: stats.eventLoopDelayMs.p99,
+    // Summed over the instances (CPU, RSS), the worst of them (event-loop delay).
+    cpuPercent: sum('cpuPercent'),
+    rssMb: sum('rssMb'),
+    eventLoopDelayP99Ms: Math.max(...processes.map((p) => p.eventLoopDelayP99Ms)),
+    ...(processes.length > 1 ? { instances: processes, redis } : {}),
+    // The whole machine (every process, PostgreSQL, the load generator and anything else
+    // running), in % of one core: how crowded the step was.
+    machineCpuPercent:
+      ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) *
+      os.cpus().length *
+      100,
   };
 }
 
-const held = (step) => step.lost === 0 && step.failed === 0 && step.latencyMs.p99 <= KNEE_P99_MS;
+const clean = (step) => step.lost === 0 && step.duplicated === 0 && step.outOfOrder === 0;
+
+/** The issue's target for several instances, judged on the run's figures. */
+function judgeTarget(steps) {
+  const row = steps.find((r) => r.rate === TARGET.rate);
+  const base = { ...TARGET };
+  if (!row?.service || !row?.twoInstances) {
+    const stopped = steps.some((r) => r.twoInstances && r.rate < TARGET.rate);
+    return {
+      ...base,
+      met: stopped && !row?.twoInstances ? false : null,
+      verdict: `not measured (${!row?.twoInstances ? (stopped ? 'two instances stopped below this rate' : 'two instances not run at this rate') : 'single instance stopped below this rate'})`,
+    };
+  }
+  if (!row.twoInstances.received || !row.service.received) {
+    return {
+      ...base,
+      p50Ratio: null,
+      p99Ms: null,
+      met: false,
+      verdict: 'not met (nothing received)',
+    };
+  }
+  const p50Ratio = row.twoInstances.latencyMs.p50 / row.service.latencyMs.p50;
+  const p99Ms = row.twoInstances.latencyMs.p99;
+  const failures = [];
+  if (!(p50Ratio <= TARGET.p50Factor)) failures.push(`p50 over ${TARGET.p50Factor}x`);
+  if (!(p99Ms < TARGET.p99LimitMs)) failures.push(`p99 not under ${TARGET.p99LimitMs} ms`);
+  if (!clean(row.twoInstances) || row.twoInstances.failed > 0) {
+    failures.push('messages lost, refused, duplicated or out of order');
+  }
+  return {
+    ...base,
+    p50Ratio,
+    p99Ms,
+    met: failures.length === 0,
+    verdict: failures.length === 0 ? 'met' : `not met (${failures.join('; ')})`,
+  };
+}
+
+const held = (step) =>
+  step.lost === 0 &&
+  step.failed === 0 &&
+  step.latencyMs.p99 !== null &&
+  step.latencyMs.p99 <= KNEE_P99_MS;
+const fixed = (value) => (value === null ? '–' : value.toFixed(2));
 
 /** RSS growth per idle subscription: `count` subscriptions over 100 connections, doing nothing. */
 async function idleSubscriptions(server, conversations, count) {
@@ -314,41 +484,70 @@ async function idleSubscriptions(server, conversations, count) {
 
 async function main() {
   const database = await scratchDatabase();
+  const loadBefore = os.loadavg();
   log(
-    `scratch database on PostgreSQL ${database.version}; N=${N}, rates ${RATES.join(', ')}, ${STEP_SECONDS}s per step`,
+    `scratch database on PostgreSQL ${database.version}; N=${N}, rates ${RATES.join(', ')}, ` +
+      `two instances at ${TWO_INSTANCE_RATES.join(', ') || 'none'}, ${STEP_SECONDS}s per step`,
   );
   let service = await startService(database.url);
   let floor = await startFloor(database.url);
+  let two = null;
   try {
     const conversations = await setUp(service);
+    if (TWO_INSTANCE_RATES.length > 0) {
+      // Started once every member and request exists, so no instance caches a state older than
+      // the set-up.
+      two = await startTwoInstances(database.url);
+      log(`two instances on ${two.redis.url}`);
+    }
+    const systems = {
+      service: single(service),
+      floor: single(floor),
+      ...(two ? { twoInstances: pair(two) } : {}),
+    };
+    // The service is warm from the set-up; the floor and the instances have not served yet.
+    // One short step each, not recorded, so that no server's first figures measure its JIT.
+    for (const name of Object.keys(systems)) {
+      log(`warming up ${name}`);
+      await runStep(systems[name], conversations, WARM_UP.rate, `warmup-${name}`, WARM_UP.seconds);
+    }
+    const ratesOf = { service: RATES, floor: RATES, twoInstances: two ? TWO_INSTANCE_RATES : [] };
+    const holds = { service: true, floor: true, twoInstances: true };
+    const allRates = [...new Set([...RATES, ...ratesOf.twoInstances])].sort((a, b) => a - b);
     const steps = [];
-    let serviceHolds = true;
-    let floorHolds = true;
-    for (const [index, rate] of RATES.entries()) {
-      if (!serviceHolds && !floorHolds) {
-        break;
-      }
+    for (const [index, rate] of allRates.entries()) {
+      const due = SERVERS.filter((name) => holds[name] && ratesOf[name].includes(rate));
+      if (due.length === 0) continue;
       const row = { rate };
-      // Alternate which runs first, so drift of the machine falls on both alike.
-      const order = index % 2 === 0 ? ['service', 'floor'] : ['floor', 'service'];
+      // Rotate which runs first, so drift of the machine falls on all alike.
+      const order = due.map((_, i) => due[(i + index) % due.length]);
       for (const name of order) {
-        const server = name === 'service' ? service : floor;
-        const stillHolding = name === 'service' ? serviceHolds : floorHolds;
-        if (!stillHolding) {
-          continue;
-        }
         log(`${name} at ${rate}/s`);
-        const result = await runStep(server, conversations, rate, `${name}${rate}`);
+        const result = await runStep(systems[name], conversations, rate, `${name}${rate}`);
+        const perProcess = result.instances
+          ? ` (${result.instances.map((p) => p.cpuPercent.toFixed(0)).join(' + ')}, redis ${result.redis.cpuPercent.toFixed(0)})`
+          : '';
         log(
-          `  p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms, lost ${result.lost}, failed ${result.failed}, cpu ${result.cpuPercent.toFixed(0)}%`,
+          `  p50 ${fixed(result.latencyMs.p50)} ms, p99 ${fixed(result.latencyMs.p99)} ms, lost ${result.lost}, failed ${result.failed}, dup ${result.duplicated}, out of order ${result.outOfOrder}, cpu ${result.cpuPercent.toFixed(0)}%${perProcess}`,
         );
         row[name] = result;
-        if (!held(result)) {
-          if (name === 'service') serviceHolds = false;
-          else floorHolds = false;
-        }
+        // Past its knee a server stops stepping, but not below the target's rate: the target
+        // is judged on every run, however noisy the machine.
+        if (!held(result) && rate >= TARGET.rate) holds[name] = false;
+      }
+      if (row.twoInstances?.received && row.service?.received) {
+        // What crossing Redis adds, against the single instance at the same rate.
+        row.twoInstances.redisExtraMs = {
+          p50: row.twoInstances.latencyMs.p50 - row.service.latencyMs.p50,
+          p99: row.twoInstances.latencyMs.p99 - row.service.latencyMs.p99,
+        };
       }
       steps.push(row);
+    }
+    if (two) {
+      await Promise.all([...two.instances.map((instance) => instance.stop())]);
+      await two.redis.stop();
+      two = null;
     }
     log(`idle subscriptions: ${IDLE_SUBSCRIPTIONS}, on freshly started servers`);
     await Promise.all([service.stop(), floor.stop()]);
@@ -362,6 +561,7 @@ async function main() {
     const knee = (name) => {
       let last = null;
       for (const row of steps) {
+        if (!ratesOf[name].includes(row.rate)) continue;
         if (!row[name] || !held(row[name])) break;
         last = row.rate;
       }
@@ -376,23 +576,37 @@ async function main() {
         node: process.version,
         postgres: database.version,
         platform: `${os.type()} ${os.release()}`,
+        loadAverage: { before: loadBefore[0], after: os.loadavg()[0] },
+        ...(env.BENCH_NOTE ? { note: env.BENCH_NOTE } : {}),
       },
       parameters: {
         liveConversations: N,
         stepSeconds: STEP_SECONDS,
         rates: RATES,
+        twoInstanceRates: ratesOf.twoInstances,
         kneeP99Ms: KNEE_P99_MS,
       },
       steps,
-      knee: { service: knee('service'), floor: knee('floor') },
+      knee: {
+        service: knee('service'),
+        floor: knee('floor'),
+        ...(ratesOf.twoInstances.length ? { twoInstances: knee('twoInstances') } : {}),
+      },
+      ...(ratesOf.twoInstances.length ? { target: judgeTarget(steps) } : {}),
       idle,
     };
     mkdirSync(root('bench/results'), { recursive: true });
     writeFileSync(root('bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(root('bench/RESULTS.md'), renderMarkdown(report));
+    console.log(`\n${renderConsole(report)}`);
     log('wrote bench/RESULTS.md and bench/results/latest.json');
   } finally {
-    await Promise.allSettled([service.stop(), floor.stop()]);
+    await Promise.allSettled([
+      service.stop(),
+      floor.stop(),
+      ...(two ? two.instances.map((instance) => instance.stop()) : []),
+    ]);
+    if (two) await two.redis.stop().catch(() => undefined);
     await database.drop();
   }
 }

@@ -2,6 +2,77 @@
 const f = (value, digits = 1) =>
   value === undefined || value === null ? '–' : Number(value).toFixed(digits);
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '–');
+const signed = (value, digits = 2) =>
+  value === undefined || value === null
+    ? '–'
+    : `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
+const LABELS = { service: 'service', floor: 'floor', twoInstances: '2 instances' };
+const NAMES = Object.keys(LABELS);
+
+/** "target 200 msg/s: p50 x1.12 of single (≤ 1.5), p99 14.0 ms (< 50): met" */
+export function targetLine(target) {
+  if (!target) return null;
+  const head = `target ${target.rate} msg/s`;
+  if (target.p50Ratio === undefined || target.p50Ratio === null) {
+    return `${head}: ${target.verdict}`;
+  }
+  return `${head}: p50 x${target.p50Ratio.toFixed(2)} of single (≤ ${target.p50Factor}), p99 ${target.p99Ms.toFixed(1)} ms (< ${target.p99LimitMs}): ${target.verdict}`;
+}
+
+/** The end-of-run summary printed on the console. */
+export function renderConsole(report) {
+  const { steps, knee, target } = report;
+  const columns = [
+    ['rate/s', 7],
+    ['server', 12],
+    ['p50', 9],
+    ['p90', 9],
+    ['p99', 9],
+    ['lost', 5],
+    ['failed', 7],
+    ['dup', 4],
+    ['ooo', 4],
+    ['CPU %', 16],
+    ['Redis +p50', 11],
+    ['Redis +p99', 11],
+  ];
+  const line = (cells) => cells.map((cell, i) => String(cell).padStart(columns[i][1])).join(' ');
+  const lines = [line(columns.map(([name]) => name))];
+  for (const row of steps) {
+    for (const name of NAMES) {
+      const s = row[name];
+      if (!s) continue;
+      const cpu = s.instances
+        ? `${s.instances.map((p) => f(p.cpuPercent, 0)).join('+')}, redis ${f(s.redis?.cpuPercent, 0)}`
+        : f(s.cpuPercent, 0);
+      lines.push(
+        line([
+          row.rate,
+          LABELS[name],
+          f(s.latencyMs.p50, 2),
+          f(s.latencyMs.p90, 2),
+          f(s.latencyMs.p99, 2),
+          s.lost,
+          s.failed,
+          s.duplicated,
+          s.outOfOrder,
+          cpu,
+          name === 'twoInstances' ? signed(s.redisExtraMs?.p50) : '',
+          name === 'twoInstances' ? signed(s.redisExtraMs?.p99) : '',
+        ]),
+      );
+    }
+  }
+  lines.push(
+    '',
+    `knee (highest rate that held): ${NAMES.filter((name) => name in knee)
+      .map((name) => `${LABELS[name]} ${knee[name] ?? 'none'}`)
+      .join(', ')}`,
+  );
+  const targetText = targetLine(target);
+  if (targetText) lines.push(targetText);
+  return lines.join('\n');
+}
 
 export function renderMarkdown(report) {
   const { machine, parameters, steps, knee, idle } = report;
@@ -13,25 +84,39 @@ export function renderMarkdown(report) {
     '## Machine',
     '',
     `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}; Node ${machine.node}; PostgreSQL ${machine.postgres}.`,
-    'Servers, PostgreSQL and the load generator share this machine.',
+    'Servers, PostgreSQL, Redis and the load generator share this machine.' +
+      (machine.loadAverage
+        ? ` Load average (1 min) ${f(machine.loadAverage.before, 2)} before the run, ${f(machine.loadAverage.after, 2)} after it.`
+        : '') +
+      ` "Machine CPU %" below is the whole machine during a step, in % of one core (at most ${machine.cpus * 100}): the servers, PostgreSQL, the load generator and whatever else ran.`,
+    ...(machine.note ? ['', machine.note] : []),
     '',
     '## Parameters',
     '',
     `${parameters.liveConversations} live conversations (every end user subscribed to its conversation, every agent to its own); ` +
       `${parameters.stepSeconds} s per rate; open model (latency counted from the intended send time); ` +
       `a rate holds while p99 ≤ ${parameters.kneeP99Ms} ms and nothing is lost or refused.`,
+    ...(parameters.twoInstanceRates?.length
+      ? [
+          '',
+          `Two instances: two service processes on the same database and one private Redis, at ${parameters.twoInstanceRates.join(', ')} messages/s. ` +
+            "Sends alternate between them; each conversation's agent sends through, and is subscribed on, one instance, " +
+            'and its end user is subscribed on the other, so every message received has crossed Redis. ' +
+            'Their CPU and RSS are summed in the table below, their event-loop delay is the worse of the two.',
+        ]
+      : []),
     '',
     "## Latency, send → receipt on the end user's subscription (ms)",
     '',
-    '| rate/s | server | p50 | p90 | p99 | p99.9 | max | sent | received | lost | failed | dup | out of order | CPU % | event-loop p99 | RSS MB |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| rate/s | server | p50 | p90 | p99 | p99.9 | max | sent | received | lost | failed | dup | out of order | CPU % | event-loop p99 | RSS MB | machine CPU % |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of steps) {
-    for (const name of ['service', 'floor']) {
+    for (const name of NAMES) {
       const s = row[name];
       if (!s) continue;
       lines.push(
-        `| ${row.rate} | ${name} | ${f(s.latencyMs.p50, 2)} | ${f(s.latencyMs.p90, 2)} | ${f(s.latencyMs.p99, 2)} | ${f(s.latencyMs.p999, 2)} | ${f(s.latencyMs.max, 2)} | ${s.sent} | ${s.received} | ${s.lost} | ${s.failed} | ${s.duplicated} | ${s.outOfOrder} | ${f(s.cpuPercent, 0)} | ${f(s.eventLoopDelayP99Ms, 1)} | ${f(s.rssMb, 0)} |`,
+        `| ${row.rate} | ${LABELS[name]} | ${f(s.latencyMs.p50, 2)} | ${f(s.latencyMs.p90, 2)} | ${f(s.latencyMs.p99, 2)} | ${f(s.latencyMs.p999, 2)} | ${f(s.latencyMs.max, 2)} | ${s.sent} | ${s.received} | ${s.lost} | ${s.failed} | ${s.duplicated} | ${s.outOfOrder} | ${f(s.cpuPercent, 0)} | ${f(s.eventLoopDelayP99Ms, 1)} | ${f(s.rssMb, 0)} | ${f(s.machineCpuPercent, 0)} |`,
       );
     }
   }
@@ -51,12 +136,51 @@ export function renderMarkdown(report) {
       );
     }
   }
+  if (steps.some((row) => row.twoInstances)) {
+    lines.push(
+      '',
+      '## Two instances over Redis / single instance',
+      '',
+      'What crossing Redis adds: two-instance latency minus single-instance latency at the same rate (ms), ' +
+        'and the CPU of each process during the step.',
+      '',
+      '| rate/s | single p50 | two p50 | Redis adds p50 | single p99 | two p99 | Redis adds p99 | lost | failed | dup | out of order | CPU A % | CPU B % | CPU Redis % | event-loop p99 A / B | RSS MB A / B / Redis |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of steps) {
+      const t = row.twoInstances;
+      if (!t) continue;
+      const s = row.service?.latencyMs;
+      const [a, b] = t.instances ?? [];
+      lines.push(
+        `| ${row.rate} | ${f(s?.p50, 2)} | ${f(t.latencyMs.p50, 2)} | ${signed(t.redisExtraMs?.p50)} | ${f(s?.p99, 2)} | ${f(t.latencyMs.p99, 2)} | ${signed(t.redisExtraMs?.p99)} | ${t.lost} | ${t.failed} | ${t.duplicated} | ${t.outOfOrder} | ${f(a?.cpuPercent, 0)} | ${f(b?.cpuPercent, 0)} | ${f(t.redis?.cpuPercent, 0)} | ${f(a?.eventLoopDelayP99Ms, 1)} / ${f(b?.eventLoopDelayP99Ms, 1)} | ${f(a?.rssMb, 0)} / ${f(b?.rssMb, 0)} / ${f(t.redis?.rssMb, 0)} |`,
+      );
+    }
+  }
+  if (report.target) {
+    lines.push(
+      '',
+      '### Target',
+      '',
+      `The issue's target: with 1,000 live conversations at ${report.target.rate} messages/s, two instances keep p50 within ${report.target.p50Factor}× of the single instance's and p99 under ${report.target.p99LimitMs} ms, losing, duplicating and reordering nothing` +
+        (parameters.liveConversations === 1000
+          ? '.'
+          : ` (this run had ${parameters.liveConversations} live conversations).`),
+      '',
+      `**${targetLine(report.target)}**`,
+    );
+  }
   lines.push(
     '',
     '## Knee (highest rate that held)',
     '',
     `- service: ${knee.service ?? 'none'} messages/s`,
     `- floor: ${knee.floor ?? 'none'} messages/s`,
+    ...('twoInstances' in knee
+      ? [
+          `- two instances: ${knee.twoInstances ?? 'none'} messages/s (of ${parameters.twoInstanceRates.join(', ')})`,
+        ]
+      : []),
     `- service / floor: ${knee.service && knee.floor ? `${((knee.service / knee.floor) * 100).toFixed(0)} %` : '–'}`,
     '',
     '## Idle subscriptions',
