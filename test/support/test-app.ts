@@ -37,7 +37,8 @@ export class TestApp {
 
   /**
    * `databaseUrl` and `redis` let several apps in one test share a database and a Redis (several
-   * instances on one injectable clock); by default DATABASE_URL, and no Redis.
+   * instances on one injectable clock); by default DATABASE_URL, and no Redis. `env` adds or
+   * overrides environment variables of the configuration (NODE_ENV=production, METRICS_TOKEN...).
    */
   static async start(
     options: {
@@ -45,6 +46,7 @@ export class TestApp {
       tokenTtl?: string;
       databaseUrl?: string;
       redis?: { url: string; prefix: string };
+      env?: Record<string, string>;
     } = {},
   ): Promise<TestApp> {
     const { config } = loadConfig({
@@ -57,6 +59,7 @@ export class TestApp {
       AUTH_SECRET: 'switchboard-test-secret-that-is-long-enough',
       AUTH_TOKEN_TTL: options.tokenTtl ?? '1h',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...options.env,
     });
     const clock = options.clock ?? new TestClock();
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
