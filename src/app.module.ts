@@ -21,10 +21,14 @@ import { graphqlOptions } from './common/graphql/graphql.options';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnectionModule, DatabaseModule } from './database/database.module';
+import { GraphiqlModule } from './graphiql/graphiql.module';
+import { LoggingModule } from './observability/logging';
+import { Metrics } from './observability/metrics';
+import { MetricsModule } from './observability/metrics.module';
 
 /**
- * The whole service: configuration, the shared-state adapters, database, GraphQL, access, the
- * domain modules, and health.
+ * The whole service: configuration, logs, the shared-state adapters, database, GraphQL, access,
+ * metrics, the domain modules, health, and the development GraphiQL.
  */
 @Module({})
 export class AppModule {
@@ -33,15 +37,17 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
         ClockModule,
         AdaptersModule.forRoot(config),
         ConnectionHooksModule,
         DatabaseConnectionModule,
         DatabaseModule,
         AccessModule.forRoot(BotsModule),
+        MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [Authenticator, ConnectionHooks],
+          inject: [Authenticator, ConnectionHooks, Metrics, AppConfig],
           useFactory: graphqlOptions,
         }),
         AccountsModule,
@@ -52,6 +58,7 @@ export class AppModule {
         OperatorProfilesModule,
         PresenceModule,
         HealthModule,
+        GraphiqlModule.forRoot(config),
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
+import { beginBootLogging, useConfiguredLogger } from './observability/logging';
 
 async function bootstrap(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -19,11 +20,14 @@ async function bootstrap(): Promise<void> {
   }
   const { config, warnings } = loaded;
   Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const loggerOptions = beginBootLogging(config);
   const logger = new Logger('Switchboard');
   warnings.forEach((warning) => logger.warn(warning.message));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: enabledLogLevels(config.logLevel),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    loggerOptions,
+  );
+  useConfiguredLogger(app, config);
   configureApp(app);
   await app.listen(config.port);
   logger.log(

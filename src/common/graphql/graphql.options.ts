@@ -3,6 +3,9 @@ import type { Request } from 'express';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { ServerOptions, Context as WsContext } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
+import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../observability/metrics';
+import { operationLogPlugin } from '../../observability/operation-log.plugin';
 import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
 import { ConnectionHooks } from './connection-hooks';
@@ -37,13 +40,17 @@ function isConnectionContext(value: unknown): value is ConnectionContext {
 export function graphqlOptions(
   authenticator: Authenticator,
   hooks: ConnectionHooks,
+  metrics: Metrics,
+  config: AppConfig,
 ): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
-    introspection: true,
-    playground: false,
+    introspection: config.guards.graphqlIntrospection,
+    // No Apollo landing page in any mode: development has its own offline GraphiQL.
+    graphiql: false,
+    plugins: [operationLogPlugin(metrics)],
     includeStacktraceInErrorResponses: false,
     formatError,
     autoTransformHttpErrors: false,
