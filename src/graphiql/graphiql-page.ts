@@ -32,12 +32,13 @@ export const GRAPHIQL_ASSETS: ReadonlyMap<string, GraphiqlAsset> = new Map([
   ['graphiql.min.css', { file: fileOf('graphiql', 'graphiql.min.css'), contentType: 'text/css' }],
 ]);
 
-const DEFAULT_QUERY = `# Switchboard's GraphQL API (development mode).
+const DEFAULT_QUERY = `# Switchboard GraphQL API (development mode)
 #
-# Most operations want a credential: put it in Headers below as
+# Most operations want a credential: put it in
+# Headers below as
 #   { "authorization": "Bearer <token>" }
-# It goes with queries and mutations, and as the connection_init payload of subscriptions
-# (graphql-ws on the same path).
+# Subscriptions (graphql-ws, same path) send it
+# in their connection_init payload.
 
 query Me {
   me {
