@@ -23,10 +23,14 @@ import { GraphQLWsModule } from './common/graphql/graphql-ws.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnectionModule, DatabaseModule } from './database/database.module';
+import { GraphiqlModule } from './graphiql/graphiql.module';
+import { LoggingModule } from './observability/logging';
+import { Metrics } from './observability/metrics';
+import { MetricsModule } from './observability/metrics.module';
 
 /**
- * The whole service: configuration, the shared-state adapters, database, GraphQL, access, the
- * domain modules, and health.
+ * The whole service: configuration, logs, the shared-state adapters, database, GraphQL, access,
+ * metrics, the domain modules, health, and the development GraphiQL.
  */
 @Module({})
 export class AppModule {
@@ -35,6 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
         ClockModule,
         LifecycleModule,
         AdaptersModule.forRoot(config),
@@ -42,9 +47,10 @@ export class AppModule {
         DatabaseConnectionModule,
         DatabaseModule,
         AccessModule.forRoot(BotsModule),
+        MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [AppConfig],
+          inject: [Metrics, AppConfig],
           useFactory: graphqlOptions,
         }),
         GraphQLWsModule,
@@ -57,6 +63,7 @@ export class AppModule {
         OperatorProfilesModule,
         PresenceModule,
         HealthModule,
+        GraphiqlModule.forRoot(config),
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

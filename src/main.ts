@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
 import { installGracefulShutdown } from './lifecycle/shutdown';
+import { beginBootLogging, useConfiguredLogger } from './observability/logging';
 
 async function bootstrap(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -20,11 +21,14 @@ async function bootstrap(): Promise<void> {
   }
   const { config, warnings } = loaded;
   Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const loggerOptions = beginBootLogging(config);
   const logger = new Logger('Switchboard');
   warnings.forEach((warning) => logger.warn(warning.message));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: enabledLogLevels(config.logLevel),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    loggerOptions,
+  );
+  useConfiguredLogger(app, config);
   configureApp(app, config);
   installGracefulShutdown(app, config.guards.shutdownGraceMs);
   await app.listen(config.port);

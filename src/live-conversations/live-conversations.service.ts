@@ -1,3 +1,4 @@
+import { Metrics } from '../observability/metrics';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
@@ -58,6 +59,7 @@ export class LiveConversationsService {
     private readonly bots: BotsService,
     private readonly pubsub: PubSubPort,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     private readonly config: AppConfig,
   ) {}
 
@@ -118,6 +120,7 @@ export class LiveConversationsService {
           operator: { displayName: identity.displayName, avatarPath: identity.avatarPath },
           ...this.announced(liveConversation, LiveConversationChangeType.STARTED),
         });
+        tx.afterCommit(() => Promise.resolve(this.metrics.takeover()));
         return liveConversation;
       });
     } catch (error) {

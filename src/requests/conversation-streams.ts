@@ -1,3 +1,4 @@
+import { Metrics } from '../observability/metrics';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
 import { AppConfig } from '../config/app-config';
@@ -37,10 +38,12 @@ export class ConversationStreams {
     private readonly messages: MessageLogService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /** A new message: on its conversation, as an update of its request, and to the bot engine. */
   async messagePosted({ message, request, endUserLocale }: AppendedMessage): Promise<void> {
+    this.metrics.messagePosted(message.author);
     const model = MessageModel.from(message, this.config.publicUrl);
     await this.conversationEvent(request.id, {
       type: ConversationEventType.MESSAGE_POSTED,

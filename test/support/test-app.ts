@@ -37,7 +37,8 @@ export class TestApp {
 
   /**
    * `databaseUrl` and `redis` let several apps in one test share a database and a Redis (several
-   * instances on one injectable clock); by default DATABASE_URL, and no Redis.
+   * instances on one injectable clock); by default DATABASE_URL, and no Redis. `env` adds or
+   * overrides environment variables of the configuration (NODE_ENV=production, METRICS_TOKEN...).
    */
   static async start(
     options: {

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { CloseCode } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -25,6 +25,8 @@ import { GraphQLContext } from './graphql-context';
 import { GRAPHQL_PATH } from './graphql.options';
 import { checkTokens, GraphQLLimits, limitRules } from './limits';
 import { isOriginAllowed } from './origins';
+import { Metrics, OperationType } from '../../observability/metrics';
+import { recordOperation } from '../../observability/operation-log.plugin';
 
 /** A dead peer (no pong to our ping) is dropped after at most twice this. */
 const KEEPALIVE_INTERVAL_MS = 15_000;
@@ -43,6 +45,8 @@ export interface ConnectionExtra extends Extra, Record<PropertyKey, unknown> {
   principal?: Principal;
   keepAlive?: NodeJS.Timeout;
   expiry?: CancelTimer;
+  /** Operations being set up: when they started, and what they are (the operation log). */
+  starting?: Map<string, { started: bigint; name: string; type: OperationType }>;
 }
 
 type ConnectionContext = WsContext<Record<string, unknown> | undefined, ConnectionExtra>;
@@ -76,6 +80,7 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly hooks: ConnectionHooks,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     const { graphqlMaxDepth, graphqlMaxAliases, graphqlMaxTokens } = config.guards;
     this.limits = {
@@ -108,7 +113,13 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
         connectionInitWaitTimeout: guards.wsInitTimeoutMs,
         onConnect: (ctx) => this.onConnect(ctx),
         onClose: (ctx) => this.onClose(ctx),
-        onSubscribe: (ctx, _id, payload) => {
+        onSubscribe: (ctx, id, payload) => {
+          const starting = (ctx.extra.starting ??= new Map());
+          starting.set(id, {
+            started: process.hrtime.bigint(),
+            name: isGraphQLName(payload.operationName) ? payload.operationName : 'anonymous',
+            type: 'unknown',
+          });
           // graphql-ws has registered this operation already: it counts.
           if (Object.keys(ctx.subscriptions).length > guards.wsMaxOperations) {
             return [
@@ -131,6 +142,12 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
           } catch (error) {
             return [error as GraphQLError];
           }
+          const operation = getOperationAST(document, payload.operationName);
+          starting.set(id, {
+            started: process.hrtime.bigint(),
+            name: operation?.name?.value ?? 'anonymous',
+            type: operation?.operation ?? 'unknown',
+          });
           const errors = validate(schema, document, rules);
           if (errors.length > 0) {
             return errors;
@@ -147,7 +164,20 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
             contextValue,
           };
         },
-        onError: (_ctx, _id, _payload, errors) => formatErrors(errors, hideSuggestions),
+        onError: (ctx, id, _payload, errors) => {
+          const formatted = formatErrors(errors, hideSuggestions);
+          this.recordOperation(ctx, id, formatted[0]?.extensions?.code);
+          return formatted;
+        },
+        onOperation: (ctx, id, _payload, _args, result) => {
+          const errors = 'errors' in result ? result.errors : undefined;
+          this.recordOperation(
+            ctx,
+            id,
+            errors?.[0] ? formatErrors([errors[0]])[0].extensions?.code : 'OK',
+          );
+          return undefined;
+        },
         onNext: (ctx, _id, _payload, _args, result) => {
           const { socket } = ctx.extra;
           if (socket.bufferedAmount > guards.wsMaxBacklogBytes) {
@@ -197,6 +227,27 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
     await this.dispose?.();
     this.server?.close();
   }
+
+  /** One line in the operation log per graphql-ws operation, once it is set up or refused. */
+  private recordOperation(ctx: ConnectionContext, id: string, outcome: unknown): void {
+    const operation = ctx.extra.starting?.get(id);
+    if (!operation) {
+      return;
+    }
+    ctx.extra.starting?.delete(id);
+    if (outcome === ErrorCode.RATE_LIMITED) {
+      this.metrics.rateLimited('wsOperations');
+    }
+    recordOperation(this.metrics, this.operationLogger, {
+      operation: operation.name,
+      type: operation.type,
+      durationMs: Math.round(Number(process.hrtime.bigint() - operation.started) / 1e6),
+      caller: ctx.extra.principal?.kind ?? 'anonymous',
+      outcome: typeof outcome === 'string' ? outcome : 'INTERNAL_SERVER_ERROR',
+    });
+  }
+
+  private readonly operationLogger = new Logger('GraphQL');
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (request.url ?? '').split('?')[0];
@@ -254,6 +305,11 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
       }
     }
   }
+}
+
+/** A client-claimed operation name is logged only when it is a GraphQL name. */
+function isGraphQLName(name: unknown): name is string {
+  return typeof name === 'string' && /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../observability/metrics';
+import { operationLogPlugin } from '../../observability/operation-log.plugin';
 import { formatError, withoutSuggestions } from '../errors/format-error';
 import { GraphQLContext } from './graphql-context';
 import { limitRules } from './limits';
@@ -15,14 +17,16 @@ export const GRAPHQL_PATH = '/graphql';
  * before parsing, see `tokenLimit`), and in production introspection and field suggestions are
  * off unless GRAPHQL_INTROSPECTION=true.
  */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+export function graphqlOptions(metrics: Metrics, config: AppConfig): ApolloDriverConfig {
   const { guards } = config;
   return {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
     introspection: guards.graphqlIntrospection,
-    playground: false,
+    // No Apollo landing page in any mode: development has its own offline GraphiQL.
+    graphiql: false,
+    plugins: [operationLogPlugin(metrics)],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     validationRules: limitRules({

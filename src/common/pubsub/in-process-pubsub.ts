@@ -5,6 +5,9 @@ import { PubSubPort, Resync } from './pubsub';
 export class InProcessPubSub extends PubSubPort {
   private readonly fanout = new LocalFanout();
 
+  /** Never disconnected. */
+  onReconnect(): void {}
+
   subscriberCount(topic: string): number {
     return this.fanout.count(topic);
   }

@@ -22,6 +22,8 @@ export abstract class PubSubPort {
   abstract subscribe<T>(topic: string): AsyncIterableIterator<T>;
   /** Like `subscribe`, and `RESYNC` arrives where events may have been lost. */
   abstract subscribeWithResync<T>(topic: string): AsyncIterableIterator<T | Resync>;
+  /** Calls `listener` each time the pub/sub is back after losing its connection (metrics). */
+  abstract onReconnect(listener: () => void): void;
   /** Subscriptions of this instance listening on a topic now (gauges, tests). */
   abstract subscriberCount(topic: string): number;
 }

@@ -27,10 +27,9 @@ export class RedisPubSub extends PubSubPort implements OnApplicationShutdown {
   private readonly prefix: string;
   private everReady = false;
   private lastPublishErrorLog = 0;
-  /** Publications that could not reach Redis (metrics). */
+  /** Publications that could not reach Redis. */
   failedPublishes = 0;
-  /** Times the subscriber connection came back after an outage (metrics). */
-  reconnects = 0;
+  private readonly reconnectListeners: (() => void)[] = [];
 
   constructor(connections: RedisConnections) {
     super();
@@ -51,6 +50,10 @@ export class RedisPubSub extends PubSubPort implements OnApplicationShutdown {
       this.fanout.deliver(channel.slice(this.prefix.length), payload);
     });
     this.subscriber.on('ready', () => void this.resubscribe());
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   subscriberCount(topic: string): number {
@@ -114,7 +117,7 @@ export class RedisPubSub extends PubSubPort implements OnApplicationShutdown {
       return;
     }
     if (reconnected) {
-      this.reconnects += 1;
+      this.reconnectListeners.forEach((listener) => listener());
     }
     // Also on the first connection: a stream that subscribed while it was being made may
     // have missed what was published before it.

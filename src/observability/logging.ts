@@ -1,0 +1,83 @@
+import {
+  DynamicModule,
+  INestApplication,
+  Logger,
+  Module,
+  NestApplicationOptions,
+} from '@nestjs/common';
+import { LoggerModule, NativeLogger } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
+import { AppConfig, enabledLogLevels, LogLevel } from '../config/app-config';
+
+const PINO_LEVELS: Record<LogLevel, string> = {
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/** Whatever logs a request one day, these never leave the process. */
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'authorization',
+  'password',
+  'token',
+  'accessToken',
+];
+
+/**
+ * The service's logs. With LOG_FORMAT=json (the default in production) every Nest log line is
+ * one JSON object (level, time, msg, context, and the fields a line adds, such as an operation's)
+ * written by pino at LOG_LEVEL; with `pretty`, Nest's ConsoleLogger as it is. There are no
+ * automatic per-request lines (the GraphQL operation log is the access log), and a request's
+ * log lines carry only its id.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    if (config.guards.logFormat !== 'json') {
+      return { module: LoggingModule };
+    }
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: PINO_LEVELS[config.logLevel],
+            autoLogging: false,
+            quietReqLogger: true,
+            timestamp: stdTimeFunctions.isoTime,
+            formatters: { level: (label) => ({ level: label }) },
+            redact: { paths: REDACTED, censor: '[redacted]' },
+          },
+          nativeLogger: { flattenParams: true },
+        }),
+      ],
+    };
+  }
+}
+
+/**
+ * Call first at boot; returns the logger options to create the application with. In JSON, every
+ * line from then on is buffered until the pino logger exists (`useConfiguredLogger`), so none is
+ * written in another format.
+ */
+export function beginBootLogging(config: AppConfig): NestApplicationOptions {
+  if (config.guards.logFormat === 'json') {
+    // Lines logged before the application exists (configuration warnings) wait in the buffer too.
+    Logger.attachBuffer();
+    return { bufferLogs: true };
+  }
+  return { logger: enabledLogLevels(config.logLevel) };
+}
+
+/** Switches the application (and every `new Logger(...)`) to the configured logger. */
+export function useConfiguredLogger(app: INestApplication, config: AppConfig): void {
+  if (config.guards.logFormat === 'json') {
+    app.useLogger(app.get(NativeLogger));
+  }
+}
