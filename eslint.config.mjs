@@ -45,8 +45,8 @@ export default tseslint.config(
     },
   },
   {
-    // The benchmark is plain JavaScript run by Node: linted without type information.
-    files: ['bench/**/*.mjs', 'bench/**/*.cjs'],
+    // The benchmark and the scripts are plain JavaScript run by Node: linted without types.
+    files: ['bench/**/*.mjs', 'bench/**/*.cjs', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

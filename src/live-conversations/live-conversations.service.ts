@@ -34,6 +34,7 @@ const ONE_ACTIVE_KEY = 'live_conversations_one_active_per_request_key';
 interface LiveConversationFacts {
   requestId: string;
   botId: string;
+  agentId: string;
   operatorDisplayName: string;
   operatorAvatarPath: string;
 }
@@ -149,22 +150,17 @@ export class LiveConversationsService {
     if (!facts) {
       throw AppError.notFound('Live conversation');
     }
+    if (facts.agentId !== agentId) {
+      throw notInControl();
+    }
     return this.requests.postAsAgent({
       requestId: facts.requestId,
       text,
       clientMessageId,
       agentId,
       operator: { displayName: facts.operatorDisplayName, avatarPath: facts.operatorAvatarPath },
-      // Checked with the request locked: a release committed before this send is seen.
-      whileLocked: async (manager) => {
-        const [current]: { status: LiveConversationStatus; agent_id: string }[] =
-          await manager.query('SELECT status, agent_id FROM live_conversations WHERE id = $1', [
-            liveConversationId,
-          ]);
-        if (current?.status !== LiveConversationStatus.ACTIVE || current.agent_id !== agentId) {
-          throw notInControl();
-        }
-      },
+      // Checked on the request's locked row, in the send's own statement.
+      liveConversationId,
     });
   }
 
@@ -220,6 +216,7 @@ export class LiveConversationsService {
               botId: true,
               operatorDisplayName: true,
               operatorAvatarPath: true,
+              agentId: true,
             },
             where: { id },
           })
@@ -230,6 +227,7 @@ export class LiveConversationsService {
             botId: row.botId,
             operatorDisplayName: row.operatorDisplayName,
             operatorAvatarPath: row.operatorAvatarPath,
+            agentId: row.agentId,
           }
         : null;
     });

@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, MoreThan, Repository } from 'typeorm';
 import { SupportTeamState } from '../common/support-team-state';
 import { Clock } from '../common/clock/clock';
-import { Transactions } from '../common/database/transactions';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { isUuid } from '../common/validation/uuid';
@@ -24,11 +23,8 @@ export interface NewMessage {
   agentId?: string | null;
   /** The operator as the end user sees them (AGENT messages and agent notices). */
   operator?: { displayName: string; avatarPath: string } | null;
-  /**
-   * Runs once the request row is locked, before the insert: a last check that sees every
-   * change committed before this append (e.g. that the sender is still in control).
-   */
-  whileLocked?: (manager: EntityManager) => Promise<void>;
+  /** Refuses with NOT_IN_CONTROL unless this live conversation has control (agents' sends). */
+  requireLiveConversationId?: string;
 }
 
 export interface AppendedMessage {
@@ -50,6 +46,7 @@ interface LockedRequestRow {
   status: RequestStatus;
   control_mode: ControlMode;
   awaiting_human: boolean;
+  active_live_conversation_id: string | null;
   support_status_at_creation: SupportTeamState;
   last_seq: number;
   last_activity_at: Date;
@@ -66,28 +63,36 @@ interface LockedRequestRow {
  */
 @Injectable()
 export class MessageLogService {
+  private readonly logger = new Logger('MessageLog');
+
   constructor(
-    private readonly transactions: Transactions,
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly clock: Clock,
   ) {}
 
   /**
-   * Optimistic about idempotency: the send goes straight to its transaction, and only when it
-   * fails (the clientMessageId's unique key, or a refusal such as a request closed since the
-   * first attempt) is the first message with that clientMessageId looked up and returned.
-   * `published` runs once a new message committed (not for a retry answered with the first).
+   * A send on its own, in ONE statement and one round trip: it bumps the request's `last_seq`
+   * (locking its row, so concurrent senders queue and seqs have no gaps), checks on that locked
+   * row that the request is open and that the sender may write (the bot only while it has
+   * control, an agent only while its live conversation has it: PostgreSQL re-reads the row after
+   * waiting for its lock, so a change of control committed meanwhile is seen), and inserts the
+   * message; a failed insert undoes the bump. When nothing was written, one more read tells why.
+   *
+   * Optimistic about idempotency: only when the send fails (the clientMessageId's unique key, or
+   * a refusal such as a request closed since the first attempt) is the first message with that
+   * clientMessageId looked up and returned. `published` runs once a new message is committed
+   * (not for a retry answered with the first).
    */
   async append(
     input: NewMessage,
     published: (appended: AppendedMessage) => Promise<void>,
   ): Promise<AppendedMessage> {
     try {
-      return await this.transactions.run(async ({ manager, afterCommit }) => {
-        const appended = await this.appendIn(manager, input);
-        afterCommit(() => published(appended));
-        return appended;
-      });
+      const appended = await this.appendAlone(input);
+      await published(appended).catch((error: unknown) =>
+        this.logger.error(`Cannot publish message ${appended.message.id}`, String(error)),
+      );
+      return appended;
     } catch (error) {
       const retried = isUniqueViolation(error, CLIENT_MESSAGE_KEY) || error instanceof AppError;
       const first = retried ? await this.findRetry(input) : null;
@@ -96,6 +101,87 @@ export class MessageLogService {
       }
       throw error;
     }
+  }
+
+  private async appendAlone(input: NewMessage): Promise<AppendedMessage> {
+    if (!isUuid(input.requestId)) {
+      throw AppError.notFound('Request');
+    }
+    const now = this.clock.now();
+    const message: MessageEntity = {
+      id: randomUUID(),
+      requestId: input.requestId,
+      seq: 0,
+      author: input.author,
+      text: input.text,
+      notice: input.notice ?? null,
+      clientMessageId: input.clientMessageId ?? null,
+      agentId: input.agentId ?? null,
+      operatorDisplayName: input.operator?.displayName ?? null,
+      operatorAvatarPath: input.operator?.avatarPath ?? null,
+      createdAt: now,
+    };
+    const rows: LockedRequestRow[] = await this.messages.query(
+      `WITH bumped AS (
+         UPDATE user_requests r
+            SET last_seq = r.last_seq + 1, last_activity_at = $2
+           FROM end_users e
+          WHERE r.id = $1 AND e.id = r.end_user_id AND r.status = 'OPEN'
+            AND ($3::control_mode IS NULL OR r.control_mode = $3::control_mode)
+            AND ($4::uuid IS NULL OR r.active_live_conversation_id = $4::uuid)
+      RETURNING r.*, e.locale
+       ), inserted AS (
+         INSERT INTO messages (id, request_id, seq, author, text, notice, client_message_id,
+                               agent_id, operator_display_name, operator_avatar_path, created_at)
+         SELECT $5, bumped.id, bumped.last_seq, $6, $7, $8, $9, $10, $11, $12, $2 FROM bumped
+      RETURNING seq
+       )
+       SELECT bumped.* FROM bumped, inserted`,
+      [
+        input.requestId,
+        now,
+        input.requireControlMode ?? null,
+        input.requireLiveConversationId ?? null,
+        message.id,
+        message.author,
+        message.text,
+        message.notice,
+        message.clientMessageId,
+        message.agentId,
+        message.operatorDisplayName,
+        message.operatorAvatarPath,
+      ],
+    );
+    const row = rows[0];
+    if (!row) {
+      throw await this.refusalOf(input);
+    }
+    message.seq = row.last_seq;
+    return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
+  }
+
+  /** Why a send wrote nothing, read after the fact (the refusals are rare; the path is not hot). */
+  private async refusalOf(input: NewMessage): Promise<AppError> {
+    const [request]: Pick<
+      LockedRequestRow,
+      'status' | 'control_mode' | 'active_live_conversation_id'
+    >[] = await this.messages.query(
+      'SELECT status, control_mode, active_live_conversation_id FROM user_requests WHERE id = $1',
+      [input.requestId],
+    );
+    if (!request) {
+      return AppError.notFound('Request');
+    }
+    if (request.status === RequestStatus.CLOSED) {
+      return new AppError(ErrorCode.REQUEST_CLOSED, 'This request is closed');
+    }
+    if (input.requireControlMode && request.control_mode !== input.requireControlMode) {
+      return new AppError(
+        ErrorCode.BOT_PAUSED,
+        'An agent has control of this request: the bot is paused',
+      );
+    }
+    return new AppError(ErrorCode.NOT_IN_CONTROL, 'You are not in control of this conversation');
   }
 
   /** Appends inside the caller's transaction (e.g. with a takeover's notice). */
@@ -122,7 +208,6 @@ export class MessageLogService {
         'An agent has control of this request: the bot is paused',
       );
     }
-    await input.whileLocked?.(manager);
     const message: MessageEntity = {
       id: randomUUID(),
       requestId: input.requestId,
@@ -209,6 +294,7 @@ function toRequest(row: LockedRequestRow): UserRequestEntity {
     controlMode: row.control_mode,
     awaitingHuman: row.awaiting_human,
     supportStatusAtCreation: row.support_status_at_creation,
+    activeLiveConversationId: row.active_live_conversation_id,
     lastSeq: row.last_seq,
     lastActivityAt: row.last_activity_at,
     closedAt: row.closed_at,

@@ -92,11 +92,8 @@ export interface AgentMessage {
   operator: { displayName: string; avatarPath: string };
   text: string;
   clientMessageId: string | null | undefined;
-  /**
-   * Runs with the request row locked, before the insert: refuses when the agent is no longer in
-   * control, seeing every change of control committed before this send.
-   */
-  whileLocked: (manager: EntityManager) => Promise<void>;
+  /** The agent's live conversation: the send is NOT_IN_CONTROL unless it has control. */
+  liveConversationId: string;
 }
 
 /** User requests: opening one (and playing the entry story), messages, closing, listing. */
@@ -196,12 +193,19 @@ export class RequestsService {
     afterSeq: number | null | undefined,
   ): AsyncIterableIterator<ConversationEventModel> {
     return this.streams.conversation(requestId, afterSeq ?? null, async () => {
-      const request = await this.get(requestId);
-      return {
-        controlMode: request.controlMode,
-        endUserLocale: await this.endUserLocale(request.endUserId),
-        lastSeq: request.lastSeq,
-      };
+      // One indexed read: the request's mode and last seq with its end user's locale.
+      const rows: { control_mode: ControlMode; last_seq: number; locale: string }[] =
+        await this.requests.query(
+          `SELECT r.control_mode, r.last_seq, e.locale
+             FROM user_requests r JOIN end_users e ON e.id = r.end_user_id
+            WHERE r.id = $1`,
+          [requestId],
+        );
+      const row = rows[0];
+      if (!row) {
+        throw AppError.notFound('Request');
+      }
+      return { controlMode: row.control_mode, endUserLocale: row.locale, lastSeq: row.last_seq };
     });
   }
 
@@ -250,7 +254,7 @@ export class RequestsService {
       clientMessageId: checkClientMessageId(input.clientMessageId),
       agentId: input.agentId,
       operator: input.operator,
-      whileLocked: input.whileLocked,
+      requireLiveConversationId: input.liveConversationId,
     });
   }
 
@@ -311,8 +315,12 @@ export class RequestsService {
       UserRequestEntity,
       { id: request.id },
       change.mode === ControlMode.HUMAN
-        ? { controlMode: change.mode, awaitingHuman: false }
-        : { controlMode: change.mode },
+        ? {
+            controlMode: change.mode,
+            awaitingHuman: false,
+            activeLiveConversationId: change.liveConversation.id,
+          }
+        : { controlMode: change.mode, activeLiveConversationId: null },
     );
     const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
     const notice = await this.messageLog.appendIn(manager, {

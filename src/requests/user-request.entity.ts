@@ -33,6 +33,10 @@ export class UserRequestEntity {
   @Column({ type: 'boolean', default: false })
   awaitingHuman: boolean;
 
+  /** The live conversation in control while `controlMode` is HUMAN; null while the bot has it. */
+  @Column({ type: 'uuid', nullable: true })
+  activeLiveConversationId: string | null;
+
   @Column({ type: 'enum', enum: SupportTeamState, enumName: 'support_team_state' })
   supportStatusAtCreation: SupportTeamState;
 

@@ -6,7 +6,16 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { getOperationAST, GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import {
+  DocumentNode,
+  getOperationAST,
+  GraphQLError,
+  GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+  ValidationRule,
+} from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { CloseCode } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -27,6 +36,9 @@ import { checkTokens, GraphQLLimits, limitRules } from './limits';
 import { isOriginAllowed } from './origins';
 import { Metrics, OperationType } from '../../observability/metrics';
 import { recordOperation } from '../../observability/operation-log.plugin';
+
+/** Distinct subscription documents kept parsed and validated. */
+const DOCUMENT_CACHE_SIZE = 1_000;
 
 /** A dead peer (no pong to our ping) is dropped after at most twice this. */
 const KEEPALIVE_INTERVAL_MS = 15_000;
@@ -132,26 +144,17 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
               }),
             ];
           }
-          const tooLong = checkTokens(payload.query, this.limits);
-          if (tooLong) {
-            return [tooLong];
+          const checked = this.checkedDocument(payload.query, schema, rules);
+          if ('errors' in checked) {
+            return checked.errors;
           }
-          let document;
-          try {
-            document = parse(payload.query);
-          } catch (error) {
-            return [error as GraphQLError];
-          }
+          const { document } = checked;
           const operation = getOperationAST(document, payload.operationName);
           starting.set(id, {
             started: process.hrtime.bigint(),
             name: operation?.name?.value ?? 'anonymous',
             type: operation?.operation ?? 'unknown',
           });
-          const errors = validate(schema, document, rules);
-          if (errors.length > 0) {
-            return errors;
-          }
           const contextValue: GraphQLContext = {
             connectionPrincipal: ctx.extra.principal,
             loaders: new Map(),
@@ -227,6 +230,44 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
     await this.dispose?.();
     this.server?.close();
   }
+
+  /**
+   * A document checked against the limits, parsed and validated once per distinct text: an
+   * agent console opens the same few subscriptions hundreds of times. Bounded; the oldest go.
+   */
+  private checkedDocument(
+    query: string,
+    schema: GraphQLSchema,
+    rules: ValidationRule[],
+  ): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+    const cached = this.documents.get(query);
+    if (cached) {
+      return cached;
+    }
+    let checked: { document: DocumentNode } | { errors: readonly GraphQLError[] };
+    const tooLong = checkTokens(query, this.limits);
+    if (tooLong) {
+      checked = { errors: [tooLong] };
+    } else {
+      try {
+        const document = parse(query);
+        const errors = validate(schema, document, rules);
+        checked = errors.length > 0 ? { errors } : { document };
+      } catch (error) {
+        checked = { errors: [error as GraphQLError] };
+      }
+    }
+    if (this.documents.size >= DOCUMENT_CACHE_SIZE) {
+      this.documents.delete(this.documents.keys().next().value as string);
+    }
+    this.documents.set(query, checked);
+    return checked;
+  }
+
+  private readonly documents = new Map<
+    string,
+    { document: DocumentNode } | { errors: readonly GraphQLError[] }
+  >();
 
   /** One line in the operation log per graphql-ws operation, once it is set up or refused. */
   private recordOperation(ctx: ConnectionContext, id: string, outcome: unknown): void {
