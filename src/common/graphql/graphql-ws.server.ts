@@ -216,14 +216,20 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
             }, 3_000);
             client.once('close', () => {
               clearTimeout(fallback);
-              // graphql-ws runs its onClose right after the socket's close event.
-              setImmediate(resolve);
+              resolve();
             });
             client.close(WsCloseCode.GOING_AWAY, 'Server shutting down');
           }),
       ),
     );
+    // graphql-ws runs each connection's onClose after its socket closed: wait for them all
+    // (presence ended and published) before the modules close.
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([...this.closing]);
   }
+
+  /** onClose work in progress (presence of connections that just closed). */
+  private readonly closing = new Set<Promise<void>>();
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.closeAll();
@@ -332,7 +338,13 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
     return true;
   }
 
-  private async onClose(ctx: ConnectionContext): Promise<void> {
+  private onClose(ctx: ConnectionContext): Promise<void> {
+    const work = this.connectionClosed(ctx).finally(() => this.closing.delete(work));
+    this.closing.add(work);
+    return work;
+  }
+
+  private async connectionClosed(ctx: ConnectionContext): Promise<void> {
     const { extra } = ctx;
     clearInterval(extra.keepAlive);
     extra.expiry?.();

@@ -140,3 +140,46 @@ describe.each(adapters)('%s', (_name, create) => {
     await resyncing.return?.();
   });
 });
+
+describe('RedisPubSub when only its publishing connection fails', () => {
+  it('tells every resyncing subscription, of every instance, that events may be lost', async () => {
+    const prefix = `switchboard-test-${randomUUID()}:`;
+    const [a, b] = [
+      new RedisConnections(REDIS_URL, prefix),
+      new RedisConnections(REDIS_URL, prefix),
+    ];
+    // Instance A's first connection is its publisher: keep it to kill it alone.
+    const made: Redis[] = [];
+    const connect = a.connect.bind(a);
+    a.connect = (name, options) => {
+      const client = connect(name, options);
+      made.push(client);
+      return client;
+    };
+    const [publisherSide, otherSide] = [new RedisPubSub(a), new RedisPubSub(b)];
+    const admin = new Redis(REDIS_URL);
+    try {
+      const local = publisherSide.subscribeWithResync<number>('t');
+      const remote = otherSide.subscribeWithResync<number>('t');
+      // Both instances' subscriber connections are up: their first RESYNC has come.
+      expect((await local.next()).value).toBe(RESYNC);
+      expect((await remote.next()).value).toBe(RESYNC);
+      await waitUntil(() => Promise.resolve(made[0].status === 'ready'));
+      const publisherId = String(await made[0].client('ID'));
+      await admin.client('KILL', 'ID', publisherId);
+      // A publication while A's publisher is away fails (and is counted), never throws.
+      for (let attempt = 0; attempt < 100 && publisherSide.failedPublishes === 0; attempt += 1) {
+        await publisherSide.publish('t', 1);
+      }
+      expect(publisherSide.failedPublishes).toBeGreaterThan(0);
+      expect((await local.next()).value).toBe(RESYNC);
+      expect((await remote.next()).value).toBe(RESYNC);
+      await local.return?.();
+      await remote.return?.();
+    } finally {
+      admin.disconnect();
+      await a.onApplicationShutdown();
+      await b.onApplicationShutdown();
+    }
+  });
+});

@@ -37,6 +37,11 @@ export class RedisPubSub extends PubSubPort implements OnApplicationShutdown {
     this.publisher = connections.connect('publisher');
     this.subscriber = connections.connect('subscriber', { autoResubscribe: false });
     this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.resyncChannel) {
+        // Another instance could not publish for a while: what it failed to send is lost.
+        this.fanout.resyncAll();
+        return;
+      }
       if (!channel.startsWith(this.prefix)) {
         return;
       }
@@ -50,7 +55,38 @@ export class RedisPubSub extends PubSubPort implements OnApplicationShutdown {
       this.fanout.deliver(channel.slice(this.prefix.length), payload);
     });
     this.subscriber.on('ready', () => void this.resubscribe());
+    let publisherReady = false;
+    this.publisher.on('ready', () => {
+      if (publisherReady) {
+        void this.announceLostPublications();
+      }
+      publisherReady = true;
+    });
   }
+
+  /** Every instance listens here for "some publications were lost": see `resyncChannel`. */
+  private get resyncChannel(): string {
+    return `${this.prefix}pubsub:resync`;
+  }
+
+  /**
+   * The publisher connection is back after failing (the subscriber connection may have stayed
+   * up, on this instance or others): every instance's streams catch up from the log.
+   */
+  private async announceLostPublications(): Promise<void> {
+    if (this.failedPublishes === this.failedPublishesAnnounced) {
+      return;
+    }
+    this.failedPublishesAnnounced = this.failedPublishes;
+    try {
+      await this.publisher.publish(this.resyncChannel, '1');
+    } catch {
+      // Down again: the next reconnection announces it.
+      this.failedPublishesAnnounced = -1;
+    }
+  }
+
+  private failedPublishesAnnounced = 0;
 
   onReconnect(listener: () => void): void {
     this.reconnectListeners.push(listener);
@@ -106,11 +142,12 @@ export class RedisPubSub extends PubSubPort implements OnApplicationShutdown {
   private async resubscribe(): Promise<void> {
     const reconnected = this.everReady;
     this.everReady = true;
-    const channels = this.fanout.activeTopics().map((topic) => this.prefix + topic);
+    const channels = [
+      this.resyncChannel,
+      ...this.fanout.activeTopics().map((topic) => this.prefix + topic),
+    ];
     try {
-      if (channels.length > 0) {
-        await this.subscriber.subscribe(...channels);
-      }
+      await this.subscriber.subscribe(...channels);
     } catch (error) {
       // The connection dropped again: the next 'ready' repeats this.
       this.logger.warn(`Cannot resubscribe: ${(error as Error).message}`);
