@@ -309,7 +309,20 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     const server = this.server;
-    server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+    server.handleUpgrade(request, socket, head, (ws) => {
+      server.emit('connection', ws, request);
+      // graphql-ws prints every socket error with its stack to the console, outside the logger
+      // (not a JSON line in production) and at the will of any client: a frame over
+      // WS_MAX_PAYLOAD or a malformed one. ws has already closed such a connection with the
+      // error's code (1009, 1002, 1007), so one debug line says enough.
+      ws.removeAllListeners('error');
+      ws.on('error', (error: Error & { code?: string }) => {
+        this.logger.debug(`A graphql-ws connection failed: ${error.code ?? error.message}`);
+        if (ws.readyState === ws.OPEN) {
+          ws.close(CloseCode.InternalServerError, 'Internal server error');
+        }
+      });
+    });
   }
 
   private async onConnect(ctx: ConnectionContext): Promise<boolean> {
