@@ -164,14 +164,14 @@ export class BotAvailabilityResolver {
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,
   ): Promise<SupportStatusModel> {
-    const [slots, active] = await Promise.all([
-      this.slots(ctx).load(bot.id),
-      this.unavailabilities(ctx).load(bot.id),
-    ]);
-    return toStatusModel(
-      this.availability.statusFrom(bot.id, bot.timeZone, slots, active),
-      this.clock.now(),
-    );
+    const status = await this.availability.statusOf(bot, async () => {
+      const [slots, unavailability] = await Promise.all([
+        this.slots(ctx).load(bot.id),
+        this.unavailabilities(ctx).load(bot.id),
+      ]);
+      return { slots, unavailability };
+    });
+    return toStatusModel(status, this.clock.now());
   }
 
   private slots(ctx: GraphQLContext) {

@@ -7,6 +7,7 @@ import { Transactions } from '../common/database/transactions';
 import { AppError } from '../common/errors/app-error';
 import { AvailabilitySlotEntity } from './availability-slot.entity';
 import { AvailabilitySlotInput } from './dto/availability-slot.input';
+import { SupportStatusCache } from './support-status.cache';
 import { SupportTeamState } from '../common/support-team-state';
 import { SupportStatusReason } from './models/availability.models';
 import { TemporaryUnavailabilityEntity } from './temporary-unavailability.entity';
@@ -30,6 +31,18 @@ export interface SupportStatusSnapshot {
   nextChangeAt: Date | null;
 }
 
+/** What a status is computed from. */
+export interface SupportStatusParts {
+  timeZone: string;
+  slots: readonly WeeklySlot[];
+  unavailability: TemporaryUnavailabilityEntity | null;
+}
+
+/** Bots whose status is kept; past it, the least recently computed go. */
+const STATUS_CACHE_SIZE = 10_000;
+/** What a lost eviction from another instance may cost at most (see SupportStatusCache). */
+const STATUS_CACHE_MAX_AGE_MS = 60_000;
+
 /** What one mutation changed, for the scheduler to publish after commit. */
 export type AvailabilityChangeListener = (botId: string) => Promise<void>;
 
@@ -41,6 +54,10 @@ export type AvailabilityChangeListener = (botId: string) => Promise<void>;
 @Injectable()
 export class AvailabilityService {
   private readonly listeners: AvailabilityChangeListener[] = [];
+  private readonly statuses = new SupportStatusCache<SupportStatusSnapshot>(
+    STATUS_CACHE_SIZE,
+    STATUS_CACHE_MAX_AGE_MS,
+  );
 
   constructor(
     private readonly transactions: Transactions,
@@ -211,22 +228,57 @@ export class AvailabilityService {
     return botIds.map((botId) => rows.find((row) => row.botId === botId) ?? null);
   }
 
+  /**
+   * The bot's support status now: cached until it changes by itself (its next slot edge, the end
+   * of its unavailability) or an edit of its schedule, time zone or unavailability evicts it.
+   */
   async status(botId: string): Promise<SupportStatusSnapshot> {
-    const [bot, [slots], [unavailability]] = await Promise.all([
-      this.bots.get(botId),
-      this.slotsOf([botId]),
-      this.activeUnavailabilityOf([botId]),
-    ]);
-    return this.statusFrom(botId, bot.timeZone, slots, unavailability);
+    return (
+      this.statuses.get(botId, this.clock.now()) ??
+      this.computeStatus(botId, async () => {
+        const [bot, [slots], [unavailability]] = await Promise.all([
+          this.bots.get(botId),
+          this.slotsOf([botId]),
+          this.activeUnavailabilityOf([botId]),
+        ]);
+        return { timeZone: bot.timeZone, slots, unavailability };
+      })
+    );
   }
 
-  /** The status from already loaded parts (for fields resolved over many bots). */
-  statusFrom(
+  /**
+   * The same, for fields resolved over many bots: `load` reads the parts only on a cache miss,
+   * batched with the other bots' (DataLoader).
+   */
+  async statusOf(
+    bot: { id: string; timeZone: string },
+    load: () => Promise<Omit<SupportStatusParts, 'timeZone'>>,
+  ): Promise<SupportStatusSnapshot> {
+    return (
+      this.statuses.get(bot.id, this.clock.now(), bot.timeZone) ??
+      this.computeStatus(bot.id, async () => ({ timeZone: bot.timeZone, ...(await load()) }))
+    );
+  }
+
+  /**
+   * Drops the bot's cached status: after an edit committed here (done by `changed`) or announced
+   * by another instance (the scheduler hears those).
+   */
+  forgetStatus(botId: string): void {
+    this.statuses.delete(botId);
+  }
+
+  /** Drops every cached status: announcements of edits may have been lost. */
+  forgetAllStatuses(): void {
+    this.statuses.clear();
+  }
+
+  private async computeStatus(
     botId: string,
-    timeZone: string,
-    slots: readonly WeeklySlot[],
-    unavailability: TemporaryUnavailabilityEntity | null,
-  ): SupportStatusSnapshot {
+    load: () => Promise<SupportStatusParts>,
+  ): Promise<SupportStatusSnapshot> {
+    const ticket = this.statuses.ticket();
+    const { timeZone, slots, unavailability } = await load();
     const now = this.clock.now();
     const active = unavailability && unavailability.endsAt > now ? unavailability : null;
     const computed = computeSupportStatus(slots, timeZone, now, active?.endsAt ?? null);
@@ -234,7 +286,7 @@ export class AvailabilityService {
       active && (computed.changesAt === null || active.endsAt < computed.changesAt)
         ? active.endsAt
         : computed.changesAt;
-    return {
+    const status: SupportStatusSnapshot = {
       botId,
       state: computed.state as SupportTeamState,
       reason: computed.reason as SupportStatusReason,
@@ -242,6 +294,8 @@ export class AvailabilityService {
       unavailability: active,
       nextChangeAt,
     };
+    this.statuses.set(botId, timeZone, now, status, ticket);
+    return status;
   }
 
   private async endActive(manager: EntityManager, botId: string, now: Date): Promise<number> {
@@ -273,6 +327,7 @@ export class AvailabilityService {
   }
 
   private async changed(botId: string): Promise<void> {
+    this.forgetStatus(botId);
     await Promise.all(this.listeners.map((listener) => listener(botId)));
   }
 }

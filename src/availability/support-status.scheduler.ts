@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CancelTimer, Clock } from '../common/clock/clock';
 import { LocalFanout } from '../common/pubsub/local-fanout';
 import { PubSubPort, RESYNC } from '../common/pubsub/pubsub';
@@ -6,6 +6,13 @@ import { Topics } from '../common/pubsub/topics';
 import { toStatusModel } from './availability.mapping';
 import { AvailabilityService, SupportStatusSnapshot } from './availability.service';
 import { SupportStatusModel } from './models/availability.models';
+
+/**
+ * Every committed edit of any bot's availability, for each instance to evict that bot's cached
+ * status (its subscribers, if any, hear the edit on `Topics.supportStatus`). One topic for all
+ * bots, as `Topics.membershipChanged` is for the role cache, beside which it belongs.
+ */
+export const SUPPORT_STATUS_EDITS_TOPIC = 'support-status-edits';
 
 interface Watch {
   subscribers: number;
@@ -29,11 +36,12 @@ interface Watch {
  * serves it.
  */
 @Injectable()
-export class SupportStatusScheduler implements OnModuleDestroy {
+export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SupportStatusScheduler.name);
   private readonly watches = new Map<string, Watch>();
   /** The subscribers of this instance, by bot. */
   private readonly local = new LocalFanout();
+  private stopFollowingEdits?: () => void;
 
   constructor(
     private readonly availability: AvailabilityService,
@@ -85,9 +93,16 @@ export class SupportStatusScheduler implements OnModuleDestroy {
     };
   }
 
-  /** After a committed edit: every instance's subscribers hear the new status. */
+  /**
+   * After a committed edit: every instance drops the bot's cached status, and its subscribers,
+   * on every instance, hear the new one.
+   */
   async changed(botId: string): Promise<void> {
-    await this.pubsub.publish(Topics.supportStatus(botId), { botId });
+    this.availability.forgetStatus(botId);
+    await Promise.all([
+      this.pubsub.publish(SUPPORT_STATUS_EDITS_TOPIC, { botId }),
+      this.pubsub.publish(Topics.supportStatus(botId), { botId }),
+    ]);
   }
 
   /** Whether the bot's subscribers are being served: its status known and its timer armed. */
@@ -95,7 +110,24 @@ export class SupportStatusScheduler implements OnModuleDestroy {
     return this.watches.get(botId)?.last !== undefined;
   }
 
+  /** Edits announced by any instance evict the cached status of their bot here. */
+  onModuleInit(): void {
+    const edits = this.pubsub.subscribeWithResync<{ botId: string }>(SUPPORT_STATUS_EDITS_TOPIC);
+    this.stopFollowingEdits = () => void edits.return?.();
+    void (async () => {
+      for await (const edit of edits) {
+        if (edit === RESYNC) {
+          // Announcements may have been lost while the pub/sub was away.
+          this.availability.forgetAllStatuses();
+        } else {
+          this.availability.forgetStatus(edit.botId);
+        }
+      }
+    })();
+  }
+
   onModuleDestroy(): void {
+    this.stopFollowingEdits?.();
     for (const watch of this.watches.values()) {
       watch.timer?.();
       void watch.edits.return?.();
@@ -112,6 +144,9 @@ export class SupportStatusScheduler implements OnModuleDestroy {
       if (this.watches.get(botId) !== watch) {
         return;
       }
+      // This topic and the edits topic are not ordered with each other: evict here too, so that
+      // the refresh never serves the status the edit replaced.
+      this.availability.forgetStatus(botId);
       await this.refresh(botId, edit === RESYNC ? 'timer' : 'edit');
     }
   }

@@ -39,6 +39,19 @@ const WHOLE_WEEK_IN_HALVES = WEEKDAYS.flatMap((weekday) => [
 const PARIS_MIDNIGHT_SHIFT = [slot(MONDAY, '22:00', '24:00'), slot(TUESDAY, '00:00', '02:00')];
 const WEEK_WRAP = [slot(MONDAY, '00:00', '06:00'), slot(SUNDAY, '22:00', '24:00')];
 const OFFICE_MONDAY = [slot(MONDAY, '09:00', '17:00')];
+/** Twenty slots: three a working day, a night shift from Saturday 22:00 to Sunday 02:00. */
+const TWENTY_SLOTS = [
+  ...WEEKDAYS.slice(0, 5).flatMap((weekday) => [
+    slot(weekday, '08:00', '12:00'),
+    slot(weekday, '13:00', '17:00'),
+    slot(weekday, '18:00', '20:00'),
+  ]),
+  slot(SATURDAY, '10:00', '12:00'),
+  slot(SATURDAY, '22:00', '24:00'),
+  slot(SUNDAY, '00:00', '02:00'),
+  slot(SUNDAY, '14:00', '16:00'),
+  slot(SUNDAY, '23:00', '24:00'),
+];
 
 describe('parseClockTime', () => {
   it.each<[string, boolean, number | null]>([
@@ -529,8 +542,67 @@ describe('nextScheduleFlip', () => {
       '2026-03-16T07:00:00.000Z',
       '2026-03-16T08:00:00.000Z',
     ],
+    // Seams elsewhere: Auckland (NZST, +12) and Kolkata (+05:30).
+    [
+      'Auckland, midnight-crossing shift ends Tuesday 02:00 NZST',
+      PARIS_MIDNIGHT_SHIFT,
+      AUCKLAND,
+      '2026-04-13T10:30:00.000Z',
+      '2026-04-13T14:00:00.000Z',
+    ],
+    [
+      'Kolkata, week wrap, no flip between Sunday 24:00 and Monday 00:00',
+      WEEK_WRAP,
+      KOLKATA,
+      '2026-03-15T17:00:00.000Z',
+      '2026-03-16T00:30:00.000Z',
+    ],
+    [
+      'Kolkata, week wrap, from Monday 06:00 to next Sunday 22:00',
+      WEEK_WRAP,
+      KOLKATA,
+      '2026-03-16T00:30:00.000Z',
+      '2026-03-22T16:30:00.000Z',
+    ],
+    // Twenty slots, in Paris.
+    [
+      'twenty slots, Friday 20:00 to Saturday 10:00',
+      TWENTY_SLOTS,
+      PARIS,
+      '2026-03-20T19:00:00.000Z',
+      '2026-03-21T09:00:00.000Z',
+    ],
+    [
+      'twenty slots, the Saturday night shift runs through midnight',
+      TWENTY_SLOTS,
+      PARIS,
+      '2026-03-21T21:30:00.000Z',
+      '2026-03-22T01:00:00.000Z',
+    ],
+    [
+      'twenty slots, Sunday 23:00 ends at the week wrap',
+      TWENTY_SLOTS,
+      PARIS,
+      '2026-03-22T22:30:00.000Z',
+      '2026-03-22T23:00:00.000Z',
+    ],
+    [
+      'twenty slots, the night shift ends at 02:00 CET, the instant the clock jumps to 03:00',
+      TWENTY_SLOTS,
+      PARIS,
+      '2026-03-28T21:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+    ],
+    [
+      'twenty slots, Sunday 02:00 to 14:00 CEST',
+      TWENTY_SLOTS,
+      PARIS,
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T12:00:00.000Z',
+    ],
     // Never changes.
     ['no slots', [], PARIS, '2026-03-16T10:00:00.000Z', null],
+    ['no slots, across DST', [], AUCKLAND, '2026-09-26T13:00:00.000Z', null],
     ['whole week covered', WHOLE_WEEK, PARIS, '2026-03-16T10:00:00.000Z', null],
     ['whole week covered, across DST', WHOLE_WEEK, PARIS, '2026-03-29T00:30:00.000Z', null],
     [
@@ -538,6 +610,20 @@ describe('nextScheduleFlip', () => {
       WHOLE_WEEK_IN_HALVES,
       AUCKLAND,
       '2026-04-04T13:00:00.000Z',
+      null,
+    ],
+    [
+      'whole week covered, one slot a day, in Kolkata',
+      WHOLE_WEEK,
+      KOLKATA,
+      '2026-03-15T18:30:00.000Z',
+      null,
+    ],
+    [
+      'whole week covered in halves and listed in disorder',
+      [...WHOLE_WEEK_IN_HALVES].reverse(),
+      SANTIAGO,
+      '2026-09-05T12:00:00.000Z',
       null,
     ],
   ])('%s', (_label, slots, timeZone, after, expected) => {
@@ -599,6 +685,64 @@ describe('nextScheduleFlip agrees with a minute-by-minute scan of isInSlot', () 
     const expected = scannedFlips(BUSY, timeZone, from, to);
     expect(expected.length).toBeGreaterThanOrEqual(8);
     expect(chainedFlips(BUSY, timeZone, from, to)).toEqual(expected);
+  });
+});
+
+describe('nextScheduleFlip agrees with the wall clock read through Intl, minute by minute', () => {
+  const MINUTE = 60_000;
+  /** isInSlot's definition, on the zone's wall clock as Intl shows it, independently of it. */
+  function inSlotPerIntl(slots: readonly WeeklySlot[], timeZone: string, at: number): boolean {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'long',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    }).formatToParts(at);
+    const part = (type: Intl.DateTimeFormatPartTypes): string =>
+      parts.find((candidate) => candidate.type === type)?.value ?? '';
+    const weekday = part('weekday').toUpperCase() as Weekday;
+    const minuteOfDay = Number(part('hour')) * 60 + Number(part('minute'));
+    return slots.some(
+      (candidate) =>
+        candidate.weekday === weekday &&
+        candidate.startMinute <= minuteOfDay &&
+        minuteOfDay < candidate.endMinute,
+    );
+  }
+
+  it.each([
+    [PARIS, '2026-03-28T12:00:00.000Z'],
+    [PARIS, '2026-10-24T12:00:00.000Z'],
+    [AUCKLAND, '2026-04-04T00:00:00.000Z'],
+    [AUCKLAND, '2026-09-26T00:00:00.000Z'],
+    [KOLKATA, '2026-03-21T00:00:00.000Z'],
+    [SANTIAGO, '2026-09-05T00:00:00.000Z'],
+    // Lord Howe Island moves its clocks by 30 minutes.
+    ['Australia/Lord_Howe', '2026-04-04T00:00:00.000Z'],
+    ['Australia/Lord_Howe', '2026-10-03T00:00:00.000Z'],
+  ])('twenty slots in %s for two days from %s', (timeZone, start) => {
+    const from = Date.parse(start);
+    const to = from + 2 * 24 * 60 * MINUTE;
+    const expected: string[] = [];
+    let previous = inSlotPerIntl(TWENTY_SLOTS, timeZone, from);
+    for (let instant = from + MINUTE; instant <= to; instant += MINUTE) {
+      const current = inSlotPerIntl(TWENTY_SLOTS, timeZone, instant);
+      if (current !== previous) {
+        expected.push(new Date(instant).toISOString());
+      }
+      previous = current;
+    }
+    const flips: string[] = [];
+    for (
+      let flip = nextScheduleFlip(TWENTY_SLOTS, timeZone, new Date(from));
+      flip !== null && flip.getTime() <= to;
+      flip = nextScheduleFlip(TWENTY_SLOTS, timeZone, flip)
+    ) {
+      flips.push(flip.toISOString());
+    }
+    expect(expected.length).toBeGreaterThanOrEqual(4);
+    expect(flips).toEqual(expected);
   });
 });
 

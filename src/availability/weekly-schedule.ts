@@ -97,29 +97,32 @@ export function sortSlots<T extends WeeklySlot>(slots: readonly T[]): T[] {
 
 /** In slot at instant t per the DEFINITION. */
 export function isInSlot(slots: readonly WeeklySlot[], timeZone: string, at: Date): boolean {
-  const { weekday, minuteOfDay } = wallClock(timeZone, at);
+  const weekMinute = weekMinuteOf(at.getTime() + offsetAt(timeZone, at.getTime()));
+  const weekday = WEEKDAYS[Math.floor(weekMinute / MINUTES_PER_DAY)];
+  const minuteOfDay = weekMinute % MINUTES_PER_DAY;
   return slots.some(
     (slot) =>
       slot.weekday === weekday && slot.startMinute <= minuteOfDay && minuteOfDay < slot.endMinute,
   );
 }
 
-/** A week plus a day of margin: the wall clock visits every minute of the week within it. */
+/**
+ * A week plus a day of margin: the wall clock visits every minute of the week within it (so a
+ * template whose only slot falls in a skipped hour waits exactly a week).
+ */
 const FLIP_HORIZON_MS = 8 * MS_PER_DAY;
-/** A repeated wall time: `fromZonedTime` gives one occurrence, DST shifts are 30 or 60 minutes. */
-const REPEATED_WALL_TIME_SHIFTS_MS = [-60, -30, 0, 30, 60].map(
-  (minutes) => minutes * MS_PER_MINUTE,
-);
-const OFFSET_SCAN_STEP_MS = 30 * MS_PER_MINUTE;
 
 /**
  * The first instant strictly after `after` at which isInSlot's value differs from its value at
  * `after`; null when it never changes (no slots, or the whole week covered).
  *
- * isInSlot only changes where the wall clock reaches a slot edge or where the clock jumps, so
- * those instants (a superset of them) are tested in order; touching slots, the midnight seam and
- * the week wrap need no special case because a candidate that does not change the value is
- * simply passed over.
+ * Between two changes of the zone's UTC offset the wall clock runs with time, so the flip is
+ * where it reaches the next edge of the week's coverage (touching slots, the midnight seam and
+ * the week wrap are merged: they are no edges), unless the offset changes first; the wall clock
+ * then jumps, which flips the value at that very instant or not, and the walk goes on from
+ * there. So on DST days a slot keeps its wall-clock edges: an edge inside a skipped hour takes
+ * effect at the jump, an edge inside a repeated hour is reached twice. O(slots) per step, and a
+ * step per offset change (at most a couple within the horizon).
  */
 export function nextScheduleFlip(
   slots: readonly WeeklySlot[],
@@ -129,17 +132,26 @@ export function nextScheduleFlip(
   if (slots.length === 0) {
     return null;
   }
-  const from = after.getTime();
-  const until = from + FLIP_HORIZON_MS;
-  const initial = isInSlot(slots, timeZone, after);
-  const candidates = [
-    ...slotEdgeInstants(slots, timeZone, after),
-    ...offsetTransitions(timeZone, from, until),
-  ].filter((instant) => instant > from && instant <= until);
-  const flip = [...new Set(candidates)]
-    .sort((a, b) => a - b)
-    .find((instant) => isInSlot(slots, timeZone, new Date(instant)) !== initial);
-  return flip === undefined ? null : new Date(flip);
+  const coverage = weekCoverage(slots);
+  if (coverage.edges.length === 0) {
+    return null;
+  }
+  const until = after.getTime() + FLIP_HORIZON_MS;
+  let instant = after.getTime();
+  let offset = offsetAt(timeZone, instant);
+  const initial = covers(coverage, weekMinuteOf(instant + offset));
+  for (;;) {
+    const reached = nextEdgeAfter(coverage, instant + offset) - offset;
+    const transition = nextOffsetTransition(timeZone, instant, until);
+    if (transition === null || reached < transition) {
+      return reached <= until ? new Date(reached) : null;
+    }
+    instant = transition;
+    offset = offsetAt(timeZone, instant);
+    if (covers(coverage, weekMinuteOf(instant + offset)) !== initial) {
+      return new Date(instant);
+    }
+  }
 }
 
 /** The next local midnight (start of tomorrow) in the zone, as an instant. */
@@ -218,7 +230,7 @@ interface WallClock {
  * the Date's local fields as a wall time of the zone rather than as an instant.
  */
 function wallClock(timeZone: string, at: Date): WallClock {
-  const wall = new Date(at.getTime() + utcOffsetMs(timeZone, at));
+  const wall = new Date(at.getTime() + offsetAt(timeZone, at.getTime()));
   return {
     weekday: WEEKDAYS[(wall.getUTCDay() + 6) % 7],
     minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
@@ -226,10 +238,183 @@ function wallClock(timeZone: string, at: Date): WallClock {
   };
 }
 
+/** A wall time given as UTC fields of `wallAsUtc`, as "yyyy-MM-ddTHH:mm:ss" for fromZonedTime. */
+function wallTimeString(wallAsUtc: number): string {
+  return new Date(wallAsUtc).toISOString().slice(0, 19);
+}
+
+const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+const MS_PER_WEEK = 7 * MS_PER_DAY;
+/** 1970-01-01, day 0 of the epoch, was a Thursday: ISO weekday index 3. */
+const EPOCH_WEEKDAY_INDEX = 3;
+
+function modulo(value: number, divisor: number): number {
+  return ((value % divisor) + divisor) % divisor;
+}
+
+/** A wall time (its fields read as UTC, in ms) as minutes since Monday 00:00 of its week. */
+function weekMinuteOf(wall: number): number {
+  return modulo(
+    Math.floor(wall / MS_PER_MINUTE) + EPOCH_WEEKDAY_INDEX * MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+  );
+}
+
+/** The week a template covers, in minutes since Monday 00:00. */
+interface WeekCoverage {
+  /** Covered [start, end) intervals, sorted, merged where they overlap or touch. */
+  intervals: readonly (readonly [number, number])[];
+  /**
+   * The minutes (0..10079) at which coverage changes, sorted: no seam between touching slots,
+   * at midnight or at the week wrap. Empty when nothing or everything is covered.
+   */
+  edges: readonly number[];
+}
+
+function weekCoverage(slots: readonly WeeklySlot[]): WeekCoverage {
+  const sorted = slots
+    .map((slot): [number, number] => {
+      const dayStart = WEEKDAYS.indexOf(slot.weekday) * MINUTES_PER_DAY;
+      return [dayStart + slot.startMinute, dayStart + slot.endMinute];
+    })
+    .filter(([start, end]) => start < end)
+    .sort((a, b) => a[0] - b[0]);
+  const intervals: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = intervals[intervals.length - 1];
+    if (last !== undefined && start <= last[1]) {
+      last[1] = Math.max(last[1], end);
+    } else {
+      intervals.push([start, end]);
+    }
+  }
+  const coverage = { intervals, edges: [] as number[] };
+  const edges = new Set<number>();
+  for (const [start, end] of intervals) {
+    for (const minute of [start, end % MINUTES_PER_WEEK]) {
+      const before = modulo(minute - 1, MINUTES_PER_WEEK);
+      if (covers(coverage, minute) !== covers(coverage, before)) {
+        edges.add(minute);
+      }
+    }
+  }
+  coverage.edges = [...edges].sort((a, b) => a - b);
+  return coverage;
+}
+
+function covers(coverage: WeekCoverage, weekMinute: number): boolean {
+  // At most a few dozen intervals: a scan is as fast as a bisection.
+  for (const [start, end] of coverage.intervals) {
+    if (weekMinute < start) {
+      return false;
+    }
+    if (weekMinute < end) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The wall time (ms, fields as UTC) of the first coverage edge strictly after `wall`. */
+function nextEdgeAfter(coverage: WeekCoverage, wall: number): number {
+  const weekStart =
+    Math.floor(wall / MS_PER_MINUTE) * MS_PER_MINUTE - weekMinuteOf(wall) * MS_PER_MINUTE;
+  for (const edge of coverage.edges) {
+    const edgeWall = weekStart + edge * MS_PER_MINUTE;
+    if (edgeWall > wall) {
+      return edgeWall;
+    }
+  }
+  return weekStart + MS_PER_WEEK + coverage.edges[0] * MS_PER_MINUTE;
+}
+
+/**
+ * A zone's UTC offsets over one UTC day: the offset at its first instant and every change
+ * within it. Offsets of a day never change, so each is computed once, on first use, and kept
+ * in a bounded cache (a few hundred zones times the days around now in practice).
+ */
+interface OffsetDay {
+  startOffset: number;
+  /** Computed when first asked for (it needs the next day's start). */
+  transitions?: readonly OffsetTransition[];
+}
+
+interface OffsetTransition {
+  at: number;
+  offset: number;
+}
+
+const OFFSET_DAYS_CAPACITY = 20_000;
+const offsetDays = new Map<string, OffsetDay>();
+
+function offsetDay(timeZone: string, day: number): OffsetDay {
+  const key = `${timeZone}\u0000${day}`;
+  let record = offsetDays.get(key);
+  if (record === undefined) {
+    record = { startOffset: utcOffsetMs(timeZone, day * MS_PER_DAY) };
+    if (offsetDays.size >= OFFSET_DAYS_CAPACITY) {
+      // Maps iterate in insertion order: the first key is the oldest.
+      offsetDays.delete(offsetDays.keys().next().value as string);
+    }
+    offsetDays.set(key, record);
+  }
+  return record;
+}
+
+/** The exact instants (ms) within the UTC day at which the zone's offset changes. */
+function transitionsOn(timeZone: string, day: number): readonly OffsetTransition[] {
+  const record = offsetDay(timeZone, day);
+  if (record.transitions === undefined) {
+    const endOffset = offsetDay(timeZone, day + 1).startOffset;
+    const dayEnd = (day + 1) * MS_PER_DAY;
+    const transitions: OffsetTransition[] = [];
+    let from = day * MS_PER_DAY;
+    let fromOffset = record.startOffset;
+    while (fromOffset !== endOffset) {
+      const previous = fromOffset;
+      const at = firstInstantWhere(
+        from,
+        dayEnd,
+        (instant) => utcOffsetMs(timeZone, instant) !== previous,
+      );
+      fromOffset = utcOffsetMs(timeZone, at);
+      from = at;
+      transitions.push({ at, offset: fromOffset });
+    }
+    record.transitions = transitions;
+  }
+  return record.transitions;
+}
+
+/** The zone's UTC offset at the instant, in ms. Throws a RangeError for an unknown time zone. */
+function offsetAt(timeZone: string, instant: number): number {
+  const day = Math.floor(instant / MS_PER_DAY);
+  let offset = offsetDay(timeZone, day).startOffset;
+  for (const transition of transitionsOn(timeZone, day)) {
+    if (transition.at > instant) {
+      break;
+    }
+    offset = transition.offset;
+  }
+  return offset;
+}
+
+/** The first instant in (after, until] at which the zone's offset changes, or null. */
+function nextOffsetTransition(timeZone: string, after: number, until: number): number | null {
+  for (let day = Math.floor(after / MS_PER_DAY); day * MS_PER_DAY <= until; day++) {
+    for (const transition of transitionsOn(timeZone, day)) {
+      if (transition.at > after) {
+        return transition.at <= until ? transition.at : null;
+      }
+    }
+  }
+  return null;
+}
+
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Throws a RangeError for an unknown time zone. */
-function utcOffsetMs(timeZone: string, at: Date): number {
+/** Asks Intl; only through the cache of offsetDay and transitionsOn. */
+function utcOffsetMs(timeZone: string, instant: number): number {
   let formatter = offsetFormatters.get(timeZone);
   if (formatter === undefined) {
     formatter = new Intl.DateTimeFormat('en-US', {
@@ -244,7 +429,7 @@ function utcOffsetMs(timeZone: string, at: Date): number {
     });
     offsetFormatters.set(timeZone, formatter);
   }
-  const parts = formatter.formatToParts(at);
+  const parts = formatter.formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes): number =>
     Number(parts.find((candidate) => candidate.type === type)?.value);
   const wallAsUtc = Date.UTC(
@@ -256,55 +441,8 @@ function utcOffsetMs(timeZone: string, at: Date): number {
     part('second'),
   );
   // The formatter has no milliseconds, so compare with the instant truncated to the second.
-  const truncated = Math.floor(at.getTime() / 1000) * 1000;
+  const truncated = Math.floor(instant / 1000) * 1000;
   return wallAsUtc - truncated;
-}
-
-/** A wall time given as UTC fields of `wallAsUtc`, as "yyyy-MM-ddTHH:mm:ss" for fromZonedTime. */
-function wallTimeString(wallAsUtc: number): string {
-  return new Date(wallAsUtc).toISOString().slice(0, 19);
-}
-
-/**
- * Instants at which the wall clock shows a slot edge, on each local date from the day before
- * `after` to 9 days after it (the horizon, plus a DST shift), each with its possible repeat.
- */
-function slotEdgeInstants(slots: readonly WeeklySlot[], timeZone: string, after: Date): number[] {
-  const localMidnight = Date.parse(`${wallClock(timeZone, after).date}T00:00:00Z`);
-  const instants: number[] = [];
-  for (let day = -1; day <= 9; day++) {
-    const dayStart = localMidnight + day * MS_PER_DAY;
-    const weekday = WEEKDAYS[(new Date(dayStart).getUTCDay() + 6) % 7];
-    for (const slot of slots) {
-      if (slot.weekday !== weekday) {
-        continue;
-      }
-      for (const edge of [slot.startMinute, slot.endMinute]) {
-        const wallTime = wallTimeString(dayStart + edge * MS_PER_MINUTE);
-        const instant = fromZonedTime(wallTime, timeZone).getTime();
-        for (const shift of REPEATED_WALL_TIME_SHIFTS_MS) {
-          instants.push(instant + shift);
-        }
-      }
-    }
-  }
-  return instants;
-}
-
-/** The exact instants in (from, until] at which the zone's UTC offset changes. */
-function offsetTransitions(timeZone: string, from: number, until: number): number[] {
-  const offsetAt = (instant: number): number => utcOffsetMs(timeZone, new Date(instant));
-  const transitions: number[] = [];
-  for (let start = from; start < until; start += OFFSET_SCAN_STEP_MS) {
-    const end = Math.min(start + OFFSET_SCAN_STEP_MS, until);
-    const startOffset = offsetAt(start);
-    if (offsetAt(end) !== startOffset) {
-      transitions.push(
-        firstInstantWhere(start, end, (instant) => offsetAt(instant) !== startOffset),
-      );
-    }
-  }
-  return transitions;
 }
 
 /** Bisects (known false at `low`, true at `high`) to the first millisecond where `test` holds. */

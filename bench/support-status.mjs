@@ -1,0 +1,222 @@
+// `node bench/support-status.mjs`: what `bots { supportStatus }` costs an account with many bots,
+// each with a full weekly schedule. Runs against the built service (`dist/src/main.js`, so run
+// `npm run build` first) on a scratch database beside DATABASE_URL, dropped at the end.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/support-status.mjs
+//
+// Prints the latency of the query (p50, p99, max over STATUS_BENCH_CALLS sequential calls, after
+// a warm-up) and the longest event-loop delay the service saw meanwhile (bench/probe.cjs): the
+// time every other request in flight waited behind it; beside it, the longest delay of the idle
+// service over a few seconds just before, the noise floor of the machine.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { HttpClient, inParallel } from './lib/clients.mjs';
+import { ServerProcess } from './lib/processes.mjs';
+
+const env = process.env;
+const BOTS = Number(env.STATUS_BENCH_BOTS ?? 50);
+const CALLS = Number(env.STATUS_BENCH_CALLS ?? 200);
+const WARM_UP_CALLS = Number(env.STATUS_BENCH_WARM_UP ?? 20);
+const IDLE_BASELINE_MS = Number(env.STATUS_BENCH_IDLE_MS ?? 3000);
+// Time zones on both hemispheres, with and without DST, and a half-hour offset.
+const TIME_ZONES = [
+  'Europe/Paris',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Pacific/Auckland',
+  'America/Santiago',
+  'UTC',
+];
+const QUERY = 'query { bots { id supportStatus { state changesAt } } }';
+const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const log = (...args) =>
+  console.log(`[status-bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function scratchDatabase() {
+  if (!env.DATABASE_URL) {
+    throw new Error(
+      'Set DATABASE_URL to a PostgreSQL server: the benchmark runs against a real one.',
+    );
+  }
+  const name = `switchboard_status_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+const clock = (minute) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * Twenty slots: three a day Monday to Friday, two on Saturday, three on Sunday (one of them
+ * touching Monday across the week wrap, one touching the next across midnight), shifted by a few
+ * minutes per bot so that no two bots share a schedule.
+ */
+function weekOf(bot) {
+  const shift = (bot * 7) % 45;
+  const slot = (weekday, start, end) => ({
+    weekday,
+    startTime: clock(start === 0 ? 0 : start + shift),
+    endTime: clock(end === 1440 ? 1440 : end + shift),
+  });
+  const weekdays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].flatMap((day) => [
+    slot(day, 8 * 60, 12 * 60),
+    slot(day, 13 * 60, 17 * 60),
+    slot(day, 18 * 60, 20 * 60),
+  ]);
+  return [
+    ...weekdays,
+    slot('SATURDAY', 10 * 60, 12 * 60),
+    slot('SATURDAY', 22 * 60, 1440),
+    slot('SUNDAY', 0, 2 * 60),
+    slot('SUNDAY', 14 * 60, 16 * 60),
+    slot('SUNDAY', 23 * 60, 1440),
+  ];
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main() {
+  const database = await scratchDatabase();
+  let service;
+  try {
+    const port = await freePort();
+    service = await ServerProcess.start(
+      'service',
+      env.STATUS_BENCH_MAIN ?? root('dist/src/main.js'),
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        AUTH_SECRET: randomBytes(32).toString('hex'),
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        DATABASE_POOL_SIZE: '10',
+        // One load generator on 127.0.0.1: the per-client rate limits would only measure themselves.
+        RATE_LIMIT_MESSAGES: 'off',
+        RATE_LIMIT_REQUESTS: 'off',
+        RATE_LIMIT_LOGIN: 'off',
+        RATE_LIMIT_SESSIONS: 'off',
+      },
+      { readyAtPort: port },
+    );
+    const http = new HttpClient(service.url, 8);
+    const { register } = await http.ok(
+      `mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+      {
+        input: {
+          email: `admin-${randomBytes(6).toString('hex')}@bench.test`,
+          name: 'admin',
+          password: 'benchmark password',
+        },
+      },
+    );
+    const token = register.accessToken;
+    log(`creating ${BOTS} bots with 20 slots each`);
+    await inParallel(Array.from({ length: BOTS }), 8, async (_, i) => {
+      const { createBot } = await http.ok(
+        `mutation ($input: CreateBotInput!) { createBot(input: $input) { id } }`,
+        { input: { name: `Bench ${i}`, timeZone: TIME_ZONES[i % TIME_ZONES.length] } },
+        token,
+      );
+      await http.ok(
+        `mutation ($botId: ID!, $slots: [AvailabilitySlotInput!]!) { replaceWeeklySchedule(botId: $botId, slots: $slots) { id } }`,
+        { botId: createBot.id, slots: weekOf(i) },
+        token,
+      );
+    });
+
+    const call = async () => {
+      const started = performance.now();
+      const data = await http.ok(QUERY, {}, token);
+      const elapsed = performance.now() - started;
+      if (data.bots.length !== BOTS || data.bots.some((bot) => !bot.supportStatus.state)) {
+        throw new Error(`unexpected answer: ${JSON.stringify(data).slice(0, 200)}`);
+      }
+      return elapsed;
+    };
+    const first = await call();
+    for (let i = 0; i < WARM_UP_CALLS; i += 1) {
+      await call();
+    }
+    await service.settle();
+    // The machine's noise floor: the longest delay of the idle service over as long a time (what
+    // else runs on the machine, and preemption, show there too).
+    const idleStarted = performance.now();
+    await service.resetDelay();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_BASELINE_MS));
+    const idle = (await service.stats()).eventLoopDelayMs;
+    log(`idle for ${Math.round(performance.now() - idleStarted)} ms`);
+    await service.resetDelay();
+    const cpuBefore = service.cpuSeconds();
+    const times = [];
+    for (let i = 0; i < CALLS; i += 1) {
+      times.push(await call());
+    }
+    const cpu = service.cpuSeconds() - cpuBefore;
+    const { eventLoopDelayMs } = await service.stats();
+    await http.close();
+    times.sort((a, b) => a - b);
+    const figures = {
+      bots: BOTS,
+      slotsPerBot: 20,
+      calls: CALLS,
+      firstCallMs: round(first),
+      p50Ms: round(percentile(times, 50)),
+      p99Ms: round(percentile(times, 99)),
+      maxMs: round(times[times.length - 1]),
+      serviceCpuMsPerCall: round((cpu * 1000) / CALLS),
+      longestEventLoopBlockMs: round(eventLoopDelayMs.max),
+      eventLoopDelayP99Ms: round(eventLoopDelayMs.p99),
+      idleLongestEventLoopDelayMs: round(idle.max),
+      loadAverage: os.loadavg().map(round),
+    };
+    log(`bots { supportStatus }, ${BOTS} bots x 20 slots, ${CALLS} sequential calls`);
+    console.log(
+      [
+        `  first call (cold)        ${figures.firstCallMs} ms`,
+        `  p50                      ${figures.p50Ms} ms`,
+        `  p99                      ${figures.p99Ms} ms`,
+        `  max                      ${figures.maxMs} ms`,
+        `  service CPU per call     ${figures.serviceCpuMsPerCall} ms`,
+        `  longest event-loop block ${figures.longestEventLoopBlockMs} ms`,
+        `  event-loop delay p99     ${figures.eventLoopDelayP99Ms} ms`,
+        `  idle, longest delay      ${figures.idleLongestEventLoopDelayMs} ms (noise floor, ${IDLE_BASELINE_MS} ms idle)`,
+        `  load average             ${figures.loadAverage.join(', ')} on ${os.availableParallelism()} cores`,
+      ].join('\n'),
+    );
+    console.log(JSON.stringify(figures));
+  } finally {
+    await service?.stop();
+    await database.drop();
+  }
+}
+
+function round(value) {
+  return Math.round(value * 100) / 100;
+}
+
+await main();
