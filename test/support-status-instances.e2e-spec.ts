@@ -21,6 +21,7 @@ const CHANGED = `subscription ($botId: ID!) { supportStatusChanged(botId: $botId
 const REPLACE = `mutation ($botId: ID!, $slots: [AvailabilitySlotInput!]!) {
   replaceWeeklySchedule(botId: $botId, slots: $slots) { weekday }
 }`;
+const STATUS = `query ($botId: ID!) { supportStatus(botId: $botId) { ${STATUS_FIELDS} } }`;
 const ACTIVATE = `mutation ($botId: ID!, $hours: Int!, $minutes: Int!) {
   activateTemporaryUnavailability(botId: $botId, hours: $hours, minutes: $minutes) { endsAt }
 }`;
@@ -113,5 +114,36 @@ describe('support status with two instances on one clock', () => {
       reason: 'IN_AVAILABILITY_SLOT',
       changesAt: '2026-11-23T11:00:00.000Z',
     });
+  });
+
+  it('answers supportStatus on every instance with an edit made on another, though it caches it', async () => {
+    // The clock stands at Monday 10:00 in Paris (after the first test).
+    const team = await botWithTeam(a);
+    const read = async (app: TestApp) =>
+      (await app.ok(STATUS, { botId: team.bot.id }, team.agent.token)).supportStatus;
+    expect(await read(b)).toEqual({
+      state: 'OFFLINE',
+      reason: 'OUTSIDE_AVAILABILITY_SLOTS',
+      changesAt: null,
+    });
+    await a.ok(
+      REPLACE,
+      { botId: team.bot.id, slots: [{ weekday: 'MONDAY', startTime: '08:00', endTime: '12:00' }] },
+      team.admin.token,
+    );
+    const expected = {
+      state: 'ONLINE',
+      reason: 'IN_AVAILABILITY_SLOT',
+      changesAt: '2026-11-23T11:00:00.000Z',
+    };
+    // The edit reaches B through Redis within moments; B answers from the database again.
+    const deadline = Date.now() + 1_000;
+    let seen = await read(b);
+    while (seen.state !== 'ONLINE' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen = await read(b);
+    }
+    expect(seen).toEqual(expected);
+    expect(await read(a)).toEqual(expected);
   });
 });

@@ -7,13 +7,6 @@ import { toStatusModel } from './availability.mapping';
 import { AvailabilityService, SupportStatusSnapshot } from './availability.service';
 import { SupportStatusModel } from './models/availability.models';
 
-/**
- * Every committed edit of any bot's availability, for each instance to evict that bot's cached
- * status (its subscribers, if any, hear the edit on `Topics.supportStatus`). One topic for all
- * bots, as `Topics.membershipChanged` is for the role cache, beside which it belongs.
- */
-export const SUPPORT_STATUS_EDITS_TOPIC = 'support-status-edits';
-
 interface Watch {
   subscribers: number;
   timer?: CancelTimer;
@@ -100,7 +93,7 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
   async changed(botId: string): Promise<void> {
     this.availability.forgetStatus(botId);
     await Promise.all([
-      this.pubsub.publish(SUPPORT_STATUS_EDITS_TOPIC, { botId }),
+      this.pubsub.publish(Topics.supportStatusEdits(), { botId }),
       this.pubsub.publish(Topics.supportStatus(botId), { botId }),
     ]);
   }
@@ -112,7 +105,7 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
 
   /** Edits announced by any instance evict the cached status of their bot here. */
   onModuleInit(): void {
-    const edits = this.pubsub.subscribeWithResync<{ botId: string }>(SUPPORT_STATUS_EDITS_TOPIC);
+    const edits = this.pubsub.subscribeWithResync<{ botId: string }>(Topics.supportStatusEdits());
     this.stopFollowingEdits = () => void edits.return?.();
     void (async () => {
       for await (const edit of edits) {

@@ -16,6 +16,11 @@ export const Topics = {
    * recomputes its support status and tells them (slot edges are timed by each instance itself).
    */
   supportStatus: (botId: string): string => `support-status:${botId}`,
+  /**
+   * Any committed edit of any bot's availability, heard by every instance: each drops the bot's
+   * cached support status (`supportStatus` is answered from that cache).
+   */
+  supportStatusEdits: (): string => 'support-status-edits',
   /** An account stopped being a member of a bot: its subscriptions to the bot end everywhere. */
   membershipRevoked: (botId: string, accountId: string): string =>
     `membership-revoked:${botId}:${accountId}`,
