@@ -13,6 +13,8 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 export class RedisConnections implements OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   private readonly clients: Redis[] = [];
+  /** Set once the instance stops: closing connections is then expected, not an outage. */
+  private closing = false;
 
   constructor(
     private readonly url: string,
@@ -39,7 +41,7 @@ export class RedisConnections implements OnApplicationShutdown {
       }
     });
     client.on('close', () => {
-      if (!down) {
+      if (!down && !this.closing) {
         down = true;
         this.logger.warn(`Connection ${name} lost; reconnecting`);
       }
@@ -78,6 +80,7 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       this.clients.map(async (client) => {
         try {
