@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import hdr from 'hdr-histogram-js';
 import pg from 'pg';
 import { HttpClient, connect, inParallel } from './lib/clients.mjs';
-import { RedisProcess, ServerProcess, machineCpuSeconds } from './lib/processes.mjs';
+import { embeddedRun } from './lib/embedded.mjs';
+import { BackendCpu, RedisProcess, ServerProcess, machineCpuSeconds } from './lib/processes.mjs';
 import { renderConsole, renderMarkdown } from './lib/report.mjs';
 
 const env = process.env;
 const N = Number(env.BENCH_N ?? 1000);
-const RATES = (env.BENCH_RATES ?? '100,200,500,1000,2000,3000')
+const RATES = (env.BENCH_RATES ?? '100,200,450,500,1000,2000,3000')
   .split(',')
   .filter((rate) => rate.trim() !== '')
   .map(Number);
@@ -29,10 +30,19 @@ const TWO_INSTANCE_RATES = (
   .filter((rate) => rate.trim() !== '')
   .map(Number);
 const REDIS_SERVER = env.BENCH_REDIS_SERVER ?? '/usr/bin/redis-server';
+const EMBEDDED_SENDERS = Number(env.BENCH_EMBEDDED_SENDERS ?? 20);
+const EMBEDDED_SECONDS = Number(env.BENCH_EMBEDDED_SECONDS ?? 10);
 const KNEE_P99_MS = 100;
 // The issue's target for several instances: at this rate, with 1,000 live conversations,
 // two-instance p50 within this factor of the single instance's, and p99 under this many ms.
 const TARGET = { rate: 200, p50Factor: 1.5, p99LimitMs: 50 };
+// The issue's target for CPU: at this rate, the CPU per delivered message of the service and
+// its PostgreSQL backends within this factor of the floor's (its process and its backends).
+const CPU_TARGET = { rate: 450, factor: 1.25 };
+// How the PostgreSQL backends of each server are told apart (pg_stat_activity.application_name).
+const APPLICATION_NAME = { service: 'switchboard', floor: 'switchboard-floor' };
+// Where the step reads PostgreSQL's backends: a connection of the benchmark's own, set in main.
+const postgres = { monitor: null, database: null };
 const SERVERS = ['service', 'floor', 'twoInstances'];
 const WARM_UP = { rate: 200, seconds: 3 };
 const SECRET = randomBytes(32).toString('hex');
@@ -70,6 +80,7 @@ async function scratchDatabase() {
   const url = new URL(env.DATABASE_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     version,
     drop: async () => {
@@ -79,24 +90,29 @@ async function scratchDatabase() {
   };
 }
 
+/** The service's environment in every run: production mode, rate limits off. */
+const SERVICE_ENV = {
+  NODE_ENV: 'production',
+  AUTH_SECRET: SECRET,
+  LOG_LEVEL: 'warn',
+  // One load generator on 127.0.0.1 stands for thousands of agents and end users: the
+  // per-client rate limits of production would only measure themselves here.
+  RATE_LIMIT_MESSAGES: 'off',
+  RATE_LIMIT_REQUESTS: 'off',
+  RATE_LIMIT_LOGIN: 'off',
+  RATE_LIMIT_SESSIONS: 'off',
+};
+
 async function startService(databaseUrl, { name = 'service', redisUrl } = {}) {
   const port = await freePort();
   const server = await ServerProcess.start(
     name,
     root('dist/src/main.js'),
     {
-      NODE_ENV: 'production',
+      ...SERVICE_ENV,
       DATABASE_URL: databaseUrl,
-      AUTH_SECRET: SECRET,
       PORT: String(port),
-      LOG_LEVEL: 'warn',
       DATABASE_POOL_SIZE: '10',
-      // One load generator on 127.0.0.1 stands for thousands of agents and end users: the
-      // per-client rate limits of production would only measure themselves here.
-      RATE_LIMIT_MESSAGES: 'off',
-      RATE_LIMIT_REQUESTS: 'off',
-      RATE_LIMIT_LOGIN: 'off',
-      RATE_LIMIT_SESSIONS: 'off',
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     },
     { readyAtPort: port },
@@ -149,9 +165,10 @@ async function startTwoInstances(databaseUrl) {
 }
 
 /** What runStep drives: where each conversation's messages are sent, and where its parties listen. */
-function single(server) {
+function single(server, applicationName = APPLICATION_NAME.service) {
   return {
     servers: [server],
+    applicationName,
     sendTo: () => server,
     agentAt: () => server,
     endUserAt: () => server,
@@ -161,6 +178,7 @@ function single(server) {
 function pair({ instances, redis }) {
   return {
     servers: instances,
+    applicationName: APPLICATION_NAME.service,
     redis,
     sendTo: (i) => instances[i % 2],
     agentAt: (i) => instances[i % 2],
@@ -307,6 +325,13 @@ async function runStep(system, conversations, rate, runId, seconds = STEP_SECOND
   await Promise.all(system.servers.map((server) => server.resetDelay()));
   const cpuBefore = system.servers.map((server) => server.cpuSeconds());
   const redisCpuBefore = system.redis?.cpuSeconds();
+  const backends = new BackendCpu(
+    postgres.monitor,
+    postgres.database,
+    system.applicationName,
+    system.servers.map((server) => server.child.pid),
+  );
+  await backends.start();
   const machineBefore = machineCpuSeconds();
   const total = Math.round(rate * seconds);
   const start = performance.now() + 50;
@@ -349,21 +374,24 @@ async function runStep(system, conversations, rate, runId, seconds = STEP_SECOND
   }
   const elapsed = (performance.now() - start) / 1000;
   const machineAfter = machineCpuSeconds();
+  const backendCpu = await backends.stop();
   const processes = await Promise.all(
     system.servers.map(async (server, s) => {
       const cpuSeconds = server.cpuSeconds() - cpuBefore[s];
       const stats = await server.stats();
       return {
         name: server.name,
+        cpuSeconds,
         cpuPercent: (cpuSeconds / elapsed) * 100,
         rssMb: stats.rss / 2 ** 20,
         eventLoopDelayP99Ms: stats.eventLoopDelayMs.p99,
       };
     }),
   );
+  const redisCpuSeconds = system.redis ? system.redis.cpuSeconds() - redisCpuBefore : 0;
   const redis = system.redis
     ? {
-        cpuPercent: ((system.redis.cpuSeconds() - redisCpuBefore) / elapsed) * 100,
+        cpuPercent: (redisCpuSeconds / elapsed) * 100,
         rssMb: system.redis.rss() / 2 ** 20,
       }
     : undefined;
@@ -373,6 +401,11 @@ async function runStep(system, conversations, rate, runId, seconds = STEP_SECOND
   const ms = (percentile) =>
     counts.received > 0 ? histogram.getValueAtPercentile(percentile) / 1000 : null;
   const sum = (key) => processes.reduce((total, p) => total + p[key], 0);
+  // CPU per delivered message: the server's processes (summed), its PostgreSQL backends, and
+  // Redis for the two instances (shown apart, not in the total).
+  const perMessage = (seconds) => (counts.received > 0 ? (seconds * 1000) / counts.received : null);
+  const serviceCpuMs = perMessage(sum('cpuSeconds'));
+  const postgresCpuMs = perMessage(backendCpu.seconds);
   return {
     rate,
     ...counts,
@@ -388,6 +421,14 @@ async function runStep(system, conversations, rate, runId, seconds = STEP_SECOND
     cpuPercent: sum('cpuPercent'),
     rssMb: sum('rssMb'),
     eventLoopDelayP99Ms: Math.max(...processes.map((p) => p.eventLoopDelayP99Ms)),
+    postgresCpuPercent: (backendCpu.seconds / elapsed) * 100,
+    postgresBackends: backendCpu.backends,
+    cpuMsPerMessage: {
+      service: serviceCpuMs,
+      postgres: postgresCpuMs,
+      total: serviceCpuMs === null ? null : serviceCpuMs + postgresCpuMs,
+      ...(system.redis ? { redis: perMessage(redisCpuSeconds) } : {}),
+    },
     ...(processes.length > 1 ? { instances: processes, redis } : {}),
     // The whole machine (every process, PostgreSQL, the load generator and anything else
     // running), in % of one core: how crowded the step was.
@@ -438,6 +479,33 @@ function judgeTarget(steps) {
   };
 }
 
+/** The issue's CPU target, judged on the run's figures at CPU_TARGET.rate. */
+function judgeCpuTarget(steps) {
+  const row = steps.find((r) => r.rate === CPU_TARGET.rate);
+  const service = row?.service?.cpuMsPerMessage?.total ?? null;
+  const floor = row?.floor?.cpuMsPerMessage?.total ?? null;
+  if (service === null || floor === null) {
+    return {
+      ...CPU_TARGET,
+      service,
+      floor,
+      ratio: null,
+      met: null,
+      verdict: `not measured (${row ? 'nothing received' : `${CPU_TARGET.rate}/s not in BENCH_RATES`})`,
+    };
+  }
+  const ratio = service / floor;
+  const met = ratio <= CPU_TARGET.factor;
+  return {
+    ...CPU_TARGET,
+    service,
+    floor,
+    ratio,
+    met,
+    verdict: met ? 'met' : `not met (x${ratio.toFixed(2)} over ${CPU_TARGET.factor}x)`,
+  };
+}
+
 const held = (step) =>
   step.lost === 0 &&
   step.failed === 0 &&
@@ -445,10 +513,17 @@ const held = (step) =>
   step.latencyMs.p99 <= KNEE_P99_MS;
 const fixed = (value) => (value === null ? '–' : value.toFixed(2));
 
-/** RSS growth per idle subscription: `count` subscriptions over 100 connections, doing nothing. */
+/**
+ * RSS growth per idle subscription: `count` subscriptions over 100 connections, doing nothing.
+ * Read three times: right after the last subscription was sent (no GC, no settling: what a burst
+ * of clients costs at once), at its highest while the server works through them (sampled), and
+ * in steady state (the server idle again, after full GCs).
+ */
 async function idleSubscriptions(server, conversations, count) {
   const before = await server.stats({ gc: true });
   const perConnection = Math.ceil(count / 100);
+  let peakRss = server.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rss())), 100);
   // Opened at a steady pace, as clients arrive, not as one burst whose transient garbage
   // would stay in the RSS.
   const clients = await inParallel(Array.from({ length: 100 }), 4, async (_, c) => {
@@ -465,9 +540,12 @@ async function idleSubscriptions(server, conversations, count) {
     }
     return client;
   });
+  const afterBurst = server.rss();
   // Subscribing 10,000 times at once queues their access checks on the database: measure
   // once every subscription is in place and the server is idle again.
   await server.settle();
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, afterBurst);
   const after = await server.stats({ gc: true });
   await Promise.all(clients.map((client) => client.dispose()));
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -479,11 +557,18 @@ async function idleSubscriptions(server, conversations, count) {
     heapUsedAfterMb: after.heapUsed / 2 ** 20,
     heapTotalAfterMb: after.heapTotal / 2 ** 20,
     kbPerSubscription: (after.rss - before.rss) / 1024 / (perConnection * 100),
+    rssAfterBurstMb: afterBurst / 2 ** 20,
+    kbPerSubscriptionAfterBurst: (afterBurst - before.rss) / 1024 / (perConnection * 100),
+    rssPeakMb: peakRss / 2 ** 20,
+    kbPerSubscriptionAtPeak: (peakRss - before.rss) / 1024 / (perConnection * 100),
   };
 }
 
 async function main() {
   const database = await scratchDatabase();
+  postgres.monitor = new pg.Client({ connectionString: env.DATABASE_URL });
+  await postgres.monitor.connect();
+  postgres.database = database.name;
   const loadBefore = os.loadavg();
   log(
     `scratch database on PostgreSQL ${database.version}; N=${N}, rates ${RATES.join(', ')}, ` +
@@ -502,7 +587,7 @@ async function main() {
     }
     const systems = {
       service: single(service),
-      floor: single(floor),
+      floor: single(floor, APPLICATION_NAME.floor),
       ...(two ? { twoInstances: pair(two) } : {}),
     };
     // The service is warm from the set-up; the floor and the instances have not served yet.
@@ -527,13 +612,15 @@ async function main() {
         const perProcess = result.instances
           ? ` (${result.instances.map((p) => p.cpuPercent.toFixed(0)).join(' + ')}, redis ${result.redis.cpuPercent.toFixed(0)})`
           : '';
+        const perMessage = result.cpuMsPerMessage;
         log(
-          `  p50 ${fixed(result.latencyMs.p50)} ms, p99 ${fixed(result.latencyMs.p99)} ms, lost ${result.lost}, failed ${result.failed}, dup ${result.duplicated}, out of order ${result.outOfOrder}, cpu ${result.cpuPercent.toFixed(0)}%${perProcess}`,
+          `  p50 ${fixed(result.latencyMs.p50)} ms, p99 ${fixed(result.latencyMs.p99)} ms, lost ${result.lost}, failed ${result.failed}, dup ${result.duplicated}, out of order ${result.outOfOrder}, cpu ${result.cpuPercent.toFixed(0)}%${perProcess}, postgres ${result.postgresCpuPercent.toFixed(0)}% (${result.postgresBackends} backends), ms CPU/msg ${fixed(perMessage.service)} + ${fixed(perMessage.postgres)} = ${fixed(perMessage.total)}`,
         );
         row[name] = result;
-        // Past its knee a server stops stepping, but not below the target's rate: the target
-        // is judged on every run, however noisy the machine.
-        if (!held(result) && rate >= TARGET.rate) holds[name] = false;
+        // Past its knee a server stops stepping, but not below its targets' rates: the targets
+        // are judged on every run, however noisy the machine.
+        const lowest = name === 'twoInstances' ? TARGET.rate : CPU_TARGET.rate;
+        if (!held(result) && rate >= lowest) holds[name] = false;
       }
       if (row.twoInstances?.received && row.service?.received) {
         // What crossing Redis adds, against the single instance at the same rate.
@@ -558,6 +645,21 @@ async function main() {
       service: await idleSubscriptions(service, conversations, IDLE_SUBSCRIPTIONS),
       floor: await idleSubscriptions(floor, conversations, IDLE_SUBSCRIPTIONS),
     };
+    await Promise.all([service.stop(), floor.stop()]);
+    let embedded = null;
+    if (EMBEDDED_SECONDS > 0) {
+      embedded = await embeddedRun({
+        script: root('dist/src/main.js'),
+        port: await freePort(),
+        env: SERVICE_ENV,
+        senders: EMBEDDED_SENDERS,
+        seconds: EMBEDDED_SECONDS,
+        log,
+      });
+      log(
+        `  ${embedded.messagesPerSecond.toFixed(0)} msg/s, p50 ${fixed(embedded.latencyMs.p50)} ms, p99 ${fixed(embedded.latencyMs.p99)} ms, failed ${embedded.failed}, peak RSS ${embedded.peakRssMb.toFixed(0)} MB`,
+      );
+    }
     const knee = (name) => {
       let last = null;
       for (const row of steps) {
@@ -585,6 +687,7 @@ async function main() {
         rates: RATES,
         twoInstanceRates: ratesOf.twoInstances,
         kneeP99Ms: KNEE_P99_MS,
+        embedded: { senders: EMBEDDED_SENDERS, seconds: EMBEDDED_SECONDS },
       },
       steps,
       knee: {
@@ -593,7 +696,9 @@ async function main() {
         ...(ratesOf.twoInstances.length ? { twoInstances: knee('twoInstances') } : {}),
       },
       ...(ratesOf.twoInstances.length ? { target: judgeTarget(steps) } : {}),
+      cpuTarget: judgeCpuTarget(steps),
       idle,
+      ...(embedded ? { embedded } : {}),
     };
     mkdirSync(root('bench/results'), { recursive: true });
     writeFileSync(root('bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -607,6 +712,7 @@ async function main() {
       ...(two ? two.instances.map((instance) => instance.stop()) : []),
     ]);
     if (two) await two.redis.stop().catch(() => undefined);
+    await postgres.monitor?.end().catch(() => undefined);
     await database.drop();
   }
 }

@@ -1,6 +1,6 @@
 // Starting the servers under test as child processes, with the probe preloaded.
 import { fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,103 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 export function cpuSecondsOf(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Resident memory of a process now, from /proc, in bytes. */
+export function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** The local TCP ports of a process's sockets (IPv4 and IPv6), from /proc. */
+export function tcpPortsOf(pid) {
+  const inodes = new Set();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.add(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && inodes.has(fields[9])) {
+        ports.add(Number.parseInt(fields[1].split(':').pop(), 16));
+      }
+    }
+  }
+  return ports;
+}
+
+/**
+ * The CPU the PostgreSQL backends serving some server processes use over a window: the backends
+ * of `database` whose application_name is `applicationName` and whose client port is a socket
+ * of one of `pids` (so that two servers with the same application_name are told apart). Pools
+ * open and close connections, so the backends are looked up again every `intervalMs`: one that
+ * appears during the window counts from zero, one that ends counts up to its last reading.
+ */
+export class BackendCpu {
+  constructor(monitor, database, applicationName, pids, intervalMs = 500) {
+    Object.assign(this, { monitor, database, applicationName, pids, intervalMs });
+    this.backends = new Map(); // pid → { ours, first, last }
+    this.sampling = Promise.resolve();
+  }
+
+  async sample({ initial = false } = {}) {
+    const { rows } = await this.monitor.query(
+      `SELECT pid, client_port FROM pg_stat_activity
+        WHERE datname = $1 AND application_name = $2 AND backend_type = 'client backend'`,
+      [this.database, this.applicationName],
+    );
+    let ports;
+    for (const { pid, client_port: port } of rows) {
+      let backend = this.backends.get(pid);
+      if (!backend) {
+        ports ??= new Set(this.pids.flatMap((p) => [...tcpPortsOf(p)]));
+        backend = { ours: ports.has(port), first: initial ? null : 0, last: 0 };
+        this.backends.set(pid, backend);
+      }
+      if (!backend.ours) continue;
+      try {
+        const cpu = cpuSecondsOf(pid);
+        backend.first ??= cpu;
+        backend.last = cpu;
+      } catch {
+        // ended between the query and the read: its last reading stands
+      }
+    }
+  }
+
+  async start() {
+    await this.sample({ initial: true });
+    this.timer = setInterval(() => {
+      this.sampling = this.sampling.then(() => this.sample()).catch(() => undefined);
+    }, this.intervalMs);
+  }
+
+  /** CPU seconds of the backends since start, and how many backends served. */
+  async stop() {
+    clearInterval(this.timer);
+    await this.sampling;
+    await this.sample();
+    let seconds = 0;
+    let count = 0;
+    for (const backend of this.backends.values()) {
+      if (!backend.ours || backend.first === null) continue;
+      seconds += backend.last - backend.first;
+      count += 1;
+    }
+    return { seconds, backends: count };
+  }
 }
 
 /** Busy and total CPU seconds of the whole machine so far, all cores, from /proc/stat. */
@@ -94,6 +191,11 @@ export class ServerProcess {
   /** CPU seconds used so far (user + system), read from /proc for the whole process. */
   cpuSeconds() {
     return cpuSecondsOf(this.child.pid);
+  }
+
+  /** Resident memory now, from /proc, in bytes. */
+  rss() {
+    return rssOf(this.child.pid);
   }
 
   /** Waits until the process has been idle (under 2 % of a core) for a second. */
@@ -183,8 +285,7 @@ export class RedisProcess {
 
   /** Resident memory of redis-server, from /proc, in bytes. */
   rss() {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    return rssOf(this.child.pid);
   }
 
   async stop() {

@@ -19,6 +19,32 @@ export function targetLine(target) {
   return `${head}: p50 x${target.p50Ratio.toFixed(2)} of single (≤ ${target.p50Factor}), p99 ${target.p99Ms.toFixed(1)} ms (< ${target.p99LimitMs}): ${target.verdict}`;
 }
 
+/** "target 450 msg/s CPU/msg: service+PostgreSQL 1.20 ms, floor 1.00 ms, x1.20 (≤ 1.25): met" */
+export function cpuTargetLine(target) {
+  if (!target) return null;
+  const head = `target ${target.rate} msg/s CPU/msg`;
+  if (target.ratio === null) return `${head}: ${target.verdict}`;
+  return `${head}: service+PostgreSQL ${f(target.service, 3)} ms, floor ${f(target.floor, 3)} ms, x${target.ratio.toFixed(2)} (≤ ${target.factor}): ${target.verdict}`;
+}
+
+/** "embedded (PGlite), 20 senders: 650 msg/s (≥ 700) not met, p99 ... " */
+export function embeddedLine(embedded) {
+  if (!embedded) return null;
+  const t = embedded.target;
+  const mark = (ok) => (ok ? 'met' : 'not met');
+  return (
+    `embedded (PGlite), ${embedded.senders} senders: ${f(embedded.messagesPerSecond, 0)} msg/s (≥ ${t.messagesPerSecond}) ${mark(t.checks.throughput)}, ` +
+    `p50 ${f(embedded.latencyMs.p50, 2)} ms, p99 ${f(embedded.latencyMs.p99, 2)} ms (≤ ${t.p99LimitMs}) ${mark(t.checks.p99)}, ` +
+    `peak RSS ${f(embedded.peakRssMb, 0)} MB (≤ ${t.rssLimitMb}) ${mark(t.checks.rss)}, failed ${embedded.failed}`
+  );
+}
+
+/** The CPU per message of a step, "service + PostgreSQL = total". */
+const perMessage = (s) =>
+  s.cpuMsPerMessage
+    ? `${f(s.cpuMsPerMessage.service, 2)}+${f(s.cpuMsPerMessage.postgres, 2)}=${f(s.cpuMsPerMessage.total, 2)}`
+    : '–';
+
 /** The end-of-run summary printed on the console. */
 export function renderConsole(report) {
   const { steps, knee, target } = report;
@@ -35,6 +61,8 @@ export function renderConsole(report) {
     ['CPU %', 16],
     ['Redis +p50', 11],
     ['Redis +p99', 11],
+    ['ms CPU/msg svc+pg', 18],
+    ['x floor', 8],
   ];
   const line = (cells) => cells.map((cell, i) => String(cell).padStart(columns[i][1])).join(' ');
   const lines = [line(columns.map(([name]) => name))];
@@ -59,6 +87,10 @@ export function renderConsole(report) {
           cpu,
           name === 'twoInstances' ? signed(s.redisExtraMs?.p50) : '',
           name === 'twoInstances' ? signed(s.redisExtraMs?.p99) : '',
+          perMessage(s),
+          name === 'floor'
+            ? ''
+            : ratio(s.cpuMsPerMessage?.total, row.floor?.cpuMsPerMessage?.total),
         ]),
       );
     }
@@ -71,7 +103,21 @@ export function renderConsole(report) {
   );
   const targetText = targetLine(target);
   if (targetText) lines.push(targetText);
-  return lines.join('\n');
+  lines.push(cpuTargetLine(report.cpuTarget));
+  const idle = report.idle;
+  if (idle) {
+    lines.push(
+      `idle subscriptions, KB each (steady / right after the burst / peak): ${['service', 'floor']
+        .map(
+          (name) =>
+            `${name} ${f(idle[name].kbPerSubscription, 1)} / ${f(idle[name].kbPerSubscriptionAfterBurst, 1)} / ${f(idle[name].kbPerSubscriptionAtPeak, 1)}`,
+        )
+        .join(', ')}`,
+    );
+  }
+  const embeddedText = embeddedLine(report.embedded);
+  if (embeddedText) lines.push(embeddedText);
+  return lines.filter((line) => line !== null).join('\n');
 }
 
 export function renderMarkdown(report) {
@@ -136,6 +182,36 @@ export function renderMarkdown(report) {
       );
     }
   }
+  lines.push(
+    '',
+    '## CPU per message',
+    '',
+    "CPU time (user + system) per message delivered in the step, in ms: the server's process (both processes for two instances, " +
+      "from /proc/<pid>/stat), the PostgreSQL backends serving it (found in pg_stat_activity by the scratch database, the server's " +
+      'application_name and its client ports, read from /proc/<pid>/stat), and their total; Redis apart. ' +
+      "PostgreSQL's background processes (WAL writer, checkpointer) are not counted. × floor: the total against the floor's at the same rate.",
+    '',
+    '| rate/s | server | service ms/msg | PostgreSQL ms/msg | total ms/msg | × floor | Redis ms/msg | server CPU % | PostgreSQL CPU % | backends |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const row of steps) {
+    for (const name of NAMES) {
+      const s = row[name];
+      if (!s?.cpuMsPerMessage) continue;
+      const c = s.cpuMsPerMessage;
+      lines.push(
+        `| ${row.rate} | ${LABELS[name]} | ${f(c.service, 3)} | ${f(c.postgres, 3)} | ${f(c.total, 3)} | ${name === 'floor' ? '' : ratio(c.total, row.floor?.cpuMsPerMessage?.total)} | ${c.redis === undefined ? '' : f(c.redis, 3)} | ${f(s.cpuPercent, 0)} | ${f(s.postgresCpuPercent, 0)} | ${s.postgresBackends ?? '–'} |`,
+      );
+    }
+  }
+  if (report.cpuTarget) {
+    lines.push(
+      '',
+      `The issue's target: at ${report.cpuTarget.rate} messages/s, CPU per message of the service and its PostgreSQL backends within ${report.cpuTarget.factor}× of the floor's.`,
+      '',
+      `**${cpuTargetLine(report.cpuTarget)}**`,
+    );
+  }
   if (steps.some((row) => row.twoInstances)) {
     lines.push(
       '',
@@ -185,13 +261,41 @@ export function renderMarkdown(report) {
     '',
     '## Idle subscriptions',
     '',
-    '| server | subscriptions | RSS before (MB) | RSS with them (MB) | KB per subscription | heap used before → with them (MB) | heap reserved with them (MB) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    'On freshly started servers, opened over 100 connections. RSS read before (after full GCs), right after the last ' +
+      'subscription was sent (no GC, no settling), at its highest while the server worked through them (sampled every ' +
+      '100 ms), and in steady state (the server idle again, after full GCs); KB per subscription against "before".',
+    '',
+    '| server | subscriptions | RSS before (MB) | RSS right after the burst (MB) | KB per subscription after the burst | RSS peak (MB) | KB per subscription at peak | RSS steady (MB) | KB per subscription steady | heap used before → steady (MB) | heap reserved steady (MB) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const name of ['service', 'floor']) {
     const i = idle[name];
     lines.push(
-      `| ${name} | ${i.subscriptions} | ${f(i.rssBeforeMb, 0)} | ${f(i.rssAfterMb, 0)} | ${f(i.kbPerSubscription, 1)} | ${f(i.heapUsedBeforeMb, 0)} → ${f(i.heapUsedAfterMb, 0)} | ${f(i.heapTotalAfterMb, 0)} |`,
+      `| ${name} | ${i.subscriptions} | ${f(i.rssBeforeMb, 0)} | ${f(i.rssAfterBurstMb, 0)} | ${f(i.kbPerSubscriptionAfterBurst, 1)} | ${f(i.rssPeakMb, 0)} | ${f(i.kbPerSubscriptionAtPeak, 1)} | ${f(i.rssAfterMb, 0)} | ${f(i.kbPerSubscription, 1)} | ${f(i.heapUsedBeforeMb, 0)} → ${f(i.heapUsedAfterMb, 0)} | ${f(i.heapTotalAfterMb, 0)} |`,
+    );
+  }
+  const e = report.embedded;
+  if (e) {
+    const t = e.target;
+    const mark = (ok) => (ok ? 'met' : '**not met**');
+    lines.push(
+      '',
+      '## Embedded database (PGlite)',
+      '',
+      `The service with no DATABASE_URL (the embedded PGlite default, in a fresh DATA_DIR), rate limits off: ${e.senders} end users, ` +
+        `each with its own request, each sending \`sendUserMessage\` in a closed loop (the next as soon as the answer came) ` +
+        `for ${f(e.seconds, 1)} s after a 2 s warm-up. Latency is request → answer. Peak RSS is the process's VmHWM (start-up ` +
+        'and set-up included); PGlite runs inside the process, so it counts.',
+      '',
+      '| measure | value | target | |',
+      '| --- | ---: | ---: | --- |',
+      `| messages/s | ${f(e.messagesPerSecond, 0)} | ≥ ${t.messagesPerSecond} | ${mark(t.checks.throughput)} |`,
+      `| p50 latency (ms) | ${f(e.latencyMs.p50, 2)} | | |`,
+      `| p99 latency (ms) | ${f(e.latencyMs.p99, 2)} | ≤ ${t.p99LimitMs} | ${mark(t.checks.p99)} |`,
+      `| peak RSS (MB) | ${f(e.peakRssMb, 0)} | ≤ ${t.rssLimitMb} | ${mark(t.checks.rss)} |`,
+      `| RSS during the sends, highest (MB) | ${f(e.rssDuringSendsMb, 0)} | | |`,
+      `| answered / failed | ${e.answered} / ${e.failed} | no failures | ${mark(t.checks.noFailures)} |`,
+      `| process CPU % / ms CPU per message | ${f(e.cpuPercent, 0)} / ${f(e.cpuMsPerMessage, 2)} | | |`,
     );
   }
   lines.push('');
