@@ -23,7 +23,8 @@ export interface OperationRecord {
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
 /**
- * The access log of the API: one line per GraphQL operation over HTTP, request-level failures
+ * The access log of the API: one line per GraphQL operation over HTTP (graphql-ws operations
+ * are recorded by `GraphQLWsServer` through `recordOperation`), request-level failures
  * (unparsable or invalid documents) included, and the operation counted in `Metrics`. The line
  * holds the operation's name, type, duration, caller kind and outcome code (the first error's
  * `extensions.code`, else OK); never variables, the document, headers or anything they carry.

@@ -169,19 +169,10 @@ export class MessageLogService {
       'SELECT status, control_mode, active_live_conversation_id FROM user_requests WHERE id = $1',
       [input.requestId],
     );
-    if (!request) {
-      return AppError.notFound('Request');
-    }
-    if (request.status === RequestStatus.CLOSED) {
-      return new AppError(ErrorCode.REQUEST_CLOSED, 'This request is closed');
-    }
-    if (input.requireControlMode && request.control_mode !== input.requireControlMode) {
-      return new AppError(
-        ErrorCode.BOT_PAUSED,
-        'An agent has control of this request: the bot is paused',
-      );
-    }
-    return new AppError(ErrorCode.NOT_IN_CONTROL, 'You are not in control of this conversation');
+    return (
+      refusalFor(request, input) ??
+      new AppError(ErrorCode.NOT_IN_CONTROL, 'You are not in control of this conversation')
+    );
   }
 
   /** Appends inside the caller's transaction (e.g. with a takeover's notice). */
@@ -196,17 +187,9 @@ export class MessageLogService {
       [input.requestId, now],
     );
     const row = rows[0];
-    if (!row) {
-      throw AppError.notFound('Request');
-    }
-    if (row.status === RequestStatus.CLOSED) {
-      throw new AppError(ErrorCode.REQUEST_CLOSED, 'This request is closed');
-    }
-    if (input.requireControlMode && row.control_mode !== input.requireControlMode) {
-      throw new AppError(
-        ErrorCode.BOT_PAUSED,
-        'An agent has control of this request: the bot is paused',
-      );
+    const refusal = refusalFor(row, input);
+    if (refusal) {
+      throw refusal;
     }
     const message: MessageEntity = {
       id: randomUUID(),
@@ -283,6 +266,26 @@ export class MessageLogService {
     delete first.request;
     return { message: first, request, endUserLocale, created: false };
   }
+}
+
+/** Why a request refuses a message (missing, closed, paused for the bot); null if it does not. */
+function refusalFor(
+  request: Pick<LockedRequestRow, 'status' | 'control_mode'> | undefined,
+  input: NewMessage,
+): AppError | null {
+  if (!request) {
+    return AppError.notFound('Request');
+  }
+  if (request.status === RequestStatus.CLOSED) {
+    return new AppError(ErrorCode.REQUEST_CLOSED, 'This request is closed');
+  }
+  if (input.requireControlMode && request.control_mode !== input.requireControlMode) {
+    return new AppError(
+      ErrorCode.BOT_PAUSED,
+      'An agent has control of this request: the bot is paused',
+    );
+  }
+  return null;
 }
 
 function toRequest(row: LockedRequestRow): UserRequestEntity {
