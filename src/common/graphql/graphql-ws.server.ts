@@ -28,6 +28,7 @@ import { BotAccessDirectory } from '../auth/bot-access.directory';
 import { Principal } from '../auth/principal';
 import { CancelTimer, Clock } from '../clock/clock';
 import { AppError, ErrorCode } from '../errors/app-error';
+import { isDatabaseUnavailable } from '../errors/database-errors';
 import { formatErrors } from '../errors/format-error';
 import { ConnectionHooks } from './connection-hooks';
 import { GraphQLContext } from './graphql-context';
@@ -174,11 +175,8 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
         },
         onOperation: (ctx, id, _payload, _args, result) => {
           const errors = 'errors' in result ? result.errors : undefined;
-          this.recordOperation(
-            ctx,
-            id,
-            errors?.[0] ? formatErrors([errors[0]])[0].extensions?.code : 'OK',
-          );
+          // The code only: the errors are formatted (and logged) once, when they are sent.
+          this.recordOperation(ctx, id, errors?.[0] ? codeOf(errors[0]) : 'OK');
           return undefined;
         },
         onNext: (ctx, _id, _payload, _args, result) => {
@@ -371,6 +369,22 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
       }
     }
   }
+}
+
+/** The contract's code an error will be sent with (without formatting or logging it). */
+function codeOf(error: GraphQLError): string {
+  let current: unknown = error;
+  while (current instanceof GraphQLError && current.originalError) {
+    current = current.originalError;
+  }
+  if (current instanceof AppError) {
+    return current.code;
+  }
+  if (isDatabaseUnavailable(current)) {
+    return ErrorCode.SERVICE_UNAVAILABLE;
+  }
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
 /** A client-claimed operation name is logged only when it is a GraphQL name. */
