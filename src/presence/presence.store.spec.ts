@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { RedisConnections } from '../common/redis/redis-connections';
 import { InProcessPresenceStore, PresenceStore } from './presence.store';
 import { RedisPresenceStore } from './redis-presence.store';
@@ -37,6 +38,13 @@ const deployments: [string, () => Deployment][] = [
           return new RedisPresenceStore(connection, TTL_MS);
         },
         close: async () => {
+          // Leave the machine's Redis as it was: this deployment's keys go with it.
+          const cleaner = new Redis(REDIS_URL);
+          const keys = await cleaner.keys(`${prefix}*`);
+          if (keys.length > 0) {
+            await cleaner.del(...keys);
+          }
+          cleaner.disconnect();
           await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
         },
       };
