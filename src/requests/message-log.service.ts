@@ -108,19 +108,7 @@ export class MessageLogService {
       throw AppError.notFound('Request');
     }
     const now = this.clock.now();
-    const message: MessageEntity = {
-      id: randomUUID(),
-      requestId: input.requestId,
-      seq: 0,
-      author: input.author,
-      text: input.text,
-      notice: input.notice ?? null,
-      clientMessageId: input.clientMessageId ?? null,
-      agentId: input.agentId ?? null,
-      operatorDisplayName: input.operator?.displayName ?? null,
-      operatorAvatarPath: input.operator?.avatarPath ?? null,
-      createdAt: now,
-    };
+    const message = newMessage(input, 0, now);
     const rows: LockedRequestRow[] = await this.messages.query(
       `WITH bumped AS (
          UPDATE user_requests r
@@ -191,19 +179,7 @@ export class MessageLogService {
     if (refusal) {
       throw refusal;
     }
-    const message: MessageEntity = {
-      id: randomUUID(),
-      requestId: input.requestId,
-      seq: row.last_seq,
-      author: input.author,
-      text: input.text,
-      notice: input.notice ?? null,
-      clientMessageId: input.clientMessageId ?? null,
-      agentId: input.agentId ?? null,
-      operatorDisplayName: input.operator?.displayName ?? null,
-      operatorAvatarPath: input.operator?.avatarPath ?? null,
-      createdAt: now,
-    };
+    const message = newMessage(input, row.last_seq, now);
     await manager.insert(MessageEntity, message);
     return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
   }
@@ -266,6 +242,23 @@ export class MessageLogService {
     delete first.request;
     return { message: first, request, endUserLocale, created: false };
   }
+}
+
+/** The row a new message is written as; `seq` is the request's next one. */
+function newMessage(input: NewMessage, seq: number, now: Date): MessageEntity {
+  return {
+    id: randomUUID(),
+    requestId: input.requestId,
+    seq,
+    author: input.author,
+    text: input.text,
+    notice: input.notice ?? null,
+    clientMessageId: input.clientMessageId ?? null,
+    agentId: input.agentId ?? null,
+    operatorDisplayName: input.operator?.displayName ?? null,
+    operatorAvatarPath: input.operator?.avatarPath ?? null,
+    createdAt: now,
+  };
 }
 
 /** Why a request refuses a message (missing, closed, paused for the bot); null if it does not. */

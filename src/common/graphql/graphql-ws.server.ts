@@ -103,11 +103,6 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  /** Connections open now. */
-  get connections(): number {
-    return this.server?.clients.size ?? 0;
-  }
-
   onApplicationBootstrap(): void {
     const httpServer = this.httpAdapterHost.httpAdapter.getHttpServer() as Server;
     const server = new WebSocketServer({
