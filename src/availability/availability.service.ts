@@ -82,6 +82,7 @@ export type AvailabilityChangeListener = (botId: string) => Promise<void>;
 @Injectable()
 export class AvailabilityService {
   private readonly listeners: AvailabilityChangeListener[] = [];
+  private readonly waitingListeners: AvailabilityChangeListener[] = [];
   private readonly statuses = new SupportStatusCache<SupportStatusSnapshot>(
     STATUS_CACHE_SIZE,
     STATUS_CACHE_MAX_AGE_MS,
@@ -102,6 +103,16 @@ export class AvailabilityService {
   /** Called after every committed change of a bot's availability. */
   onChange(listener: AvailabilityChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after a committed change of a bot's requests waiting for a human. */
+  onWaitingRequestsChange(listener: AvailabilityChangeListener): void {
+    this.waitingListeners.push(listener);
+  }
+
+  /** A request of the bot was queued for a human, taken or closed (after commit). */
+  async waitingRequestsChanged(botId: string): Promise<void> {
+    await Promise.all(this.waitingListeners.map((listener) => listener(botId)));
   }
 
   async weeklySchedule(botId: string): Promise<AvailabilitySlotEntity[]> {

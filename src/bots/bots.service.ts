@@ -149,6 +149,25 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
     return rows.map((row) => ({ bot: row.bot as BotEntity, role: row.role }));
   }
 
+  /** The ids of the bots an account is a member of (one query on the account's index). */
+  async botIdsOf(accountId: string): Promise<string[]> {
+    const rows = await this.members.find({ select: { botId: true }, where: { accountId } });
+    return rows.map((row) => row.botId);
+  }
+
+  /** The account ids of several bots' members, in one query (no accounts loaded). */
+  async memberAccountIdsOf(botIds: readonly string[]): Promise<string[][]> {
+    const rows = await this.members.find({
+      select: { botId: true, accountId: true },
+      where: { botId: In([...botIds]) },
+    });
+    const byBot = new Map<string, string[]>(botIds.map((botId) => [botId, []]));
+    for (const row of rows) {
+      byBot.get(row.botId)?.push(row.accountId);
+    }
+    return botIds.map((botId) => byBot.get(botId) ?? []);
+  }
+
   /** Members of several bots in two queries, administrators first, then by joining time. */
   async membersOf(botIds: readonly string[]): Promise<Member[][]> {
     const rows = await this.members.find({

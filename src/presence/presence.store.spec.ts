@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisConnections } from '../common/redis/redis-connections';
-import { InProcessPresenceStore, PresenceStore } from './presence.store';
+import {
+  ACCOUNTS_GROUP,
+  InProcessPresenceStore,
+  PresenceNamespace,
+  PresenceStore,
+} from './presence.store';
 import { RedisPresenceStore } from './redis-presence.store';
 
 /**
@@ -26,31 +31,32 @@ const deployments: [string, () => Deployment][] = [
       return { instance: () => store, close: () => Promise.resolve() };
     },
   ],
-  [
-    'RedisPresenceStore',
-    () => {
-      const prefix = `switchboard-test-${randomUUID()}:`;
-      const connections: RedisConnections[] = [];
-      return {
-        instance: () => {
-          const connection = new RedisConnections(REDIS_URL, prefix);
-          connections.push(connection);
-          return new RedisPresenceStore(connection, TTL_MS);
-        },
-        close: async () => {
-          // Leave the machine's Redis as it was: this deployment's keys go with it.
-          const cleaner = new Redis(REDIS_URL);
-          const keys = await cleaner.keys(`${prefix}*`);
-          if (keys.length > 0) {
-            await cleaner.del(...keys);
-          }
-          cleaner.disconnect();
-          await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
-        },
-      };
-    },
-  ],
+  ['RedisPresenceStore', () => redisDeployment('presence')],
+  // Account presence: the same store and contract in a namespace of its own.
+  ['RedisPresenceStore of accounts', () => redisDeployment('account-presence')],
 ];
+
+function redisDeployment(namespace: PresenceNamespace): Deployment {
+  const prefix = `switchboard-test-${randomUUID()}:`;
+  const connections: RedisConnections[] = [];
+  return {
+    instance: () => {
+      const connection = new RedisConnections(REDIS_URL, prefix);
+      connections.push(connection);
+      return new RedisPresenceStore(connection, TTL_MS, namespace);
+    },
+    close: async () => {
+      // Leave the machine's Redis as it was: this deployment's keys go with it.
+      const cleaner = new Redis(REDIS_URL);
+      const keys = await cleaner.keys(`${prefix}*`);
+      if (keys.length > 0) {
+        await cleaner.del(...keys);
+      }
+      cleaner.disconnect();
+      await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
+    },
+  };
+}
 
 const eventually = async <T>(attempt: () => Promise<T>): Promise<T> => {
   for (let tries = 0; ; tries += 1) {
@@ -83,6 +89,33 @@ describe.each(deployments)('%s', (_name, create) => {
     expect(await store.disconnected(alice, bot)).toBe(false);
     expect(await store.isOnline([alice])).toEqual([false]);
     expect(await store.onlineOf(bot)).toEqual([]);
+  });
+});
+
+describe('RedisPresenceStore namespaces', () => {
+  it('keeps end users and accounts apart under one prefix', async () => {
+    const prefix = `switchboard-test-${randomUUID()}:`;
+    const connection = new RedisConnections(REDIS_URL, prefix);
+    const endUsers = new RedisPresenceStore(connection, TTL_MS, 'presence');
+    const accounts = new RedisPresenceStore(connection, TTL_MS, 'account-presence');
+    const [account, bot] = [randomUUID(), randomUUID()];
+    try {
+      expect(await eventually(() => accounts.connected(account, ACCOUNTS_GROUP))).toBe(true);
+      expect(await eventually(() => endUsers.isOnline([account]))).toEqual([false]);
+      expect(await accounts.isOnline([account])).toEqual([true]);
+      expect(await accounts.onlineOf(ACCOUNTS_GROUP)).toEqual([account]);
+      expect(await endUsers.connected(account, bot)).toBe(true);
+      expect(await accounts.disconnected(account, ACCOUNTS_GROUP)).toBe(true);
+      expect(await endUsers.isOnline([account])).toEqual([true]);
+    } finally {
+      const cleaner = new Redis(REDIS_URL);
+      const keys = await cleaner.keys(`${prefix}*`);
+      if (keys.length > 0) {
+        await cleaner.del(...keys);
+      }
+      cleaner.disconnect();
+      await connection.onApplicationShutdown();
+    }
   });
 });
 
