@@ -50,7 +50,7 @@ export class AvailabilityOverrideInput {
   @IsLocalDate()
   date: string;
 
-  @Field({
+  @Field(() => String, {
     nullable: true,
     description:
       'What the date is, e.g. "Christmas Day"; trimmed, at most 100 characters; empty or null: no label.',

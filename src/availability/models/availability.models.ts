@@ -62,7 +62,7 @@ export class AvailabilityOverrideModel {
   @Field(() => ID, { description: 'Kept when the override of its date is set again.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The bot whose date it is.' })
   botId: string;
 
   @Field({ description: '"YYYY-MM-DD" in the bot\'s time zone.' })
