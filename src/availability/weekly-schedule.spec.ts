@@ -984,6 +984,11 @@ describe('parseLocalDate and formatLocalDate', () => {
   it.each([
     ['2026-12-25', true],
     ['2028-02-29', true],
+    ['2000-02-29', true],
+    ['1900-02-29', false],
+    ['2026-04-31', false],
+    ['1969-12-31', true],
+    ['0000-01-01', false],
     ['2027-02-29', false],
     ['2026-02-30', false],
     ['2026-13-01', false],
@@ -997,6 +1002,13 @@ describe('parseLocalDate and formatLocalDate', () => {
     expect(day !== null).toBe(valid);
     if (day !== null) {
       expect(formatLocalDate(day)).toBe(text);
+    }
+  });
+
+  it('agrees with Date on every day of several years', () => {
+    for (let day = parseLocalDate('1999-12-01')!; day < parseLocalDate('2030-03-01')!; day += 1) {
+      const text = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(parseLocalDate(text)).toBe(day);
     }
   });
 
@@ -1410,6 +1422,29 @@ describe('computeSupportStatus with dated overrides', () => {
     );
     expect(ordinary.overrideDate).toBeNull();
     expect(ordinary.overrideDateChangesAt).toBeNull();
+  });
+
+  it.each([
+    // Paris springs forward on 2026-03-29: its midnight that night is 22:00Z (CEST).
+    [PARIS, '2026-03-28T12:00:00.000Z', '2026-03-28T23:00:00.000Z'],
+    [PARIS, '2026-03-29T12:00:00.000Z', '2026-03-29T22:00:00.000Z'],
+    [PARIS, '2026-10-25T12:00:00.000Z', '2026-10-25T23:00:00.000Z'],
+    [NEW_YORK, '2026-03-08T12:00:00.000Z', '2026-03-09T04:00:00.000Z'],
+    [NEW_YORK, '2026-11-01T12:00:00.000Z', '2026-11-02T05:00:00.000Z'],
+    // Santiago's clocks change at midnight itself.
+    [SANTIAGO, '2026-09-05T12:00:00.000Z', '2026-09-06T04:00:00.000Z'],
+    [SANTIAGO, '2026-04-04T12:00:00.000Z', '2026-04-05T04:00:00.000Z'],
+  ])('in %s at %s, the override date changes at %s', (timeZone, at, midnight) => {
+    const date = localDateOf(timeZone, new Date(at));
+    const computed = computeSupportStatus(
+      { slots: [], overrides: [override(date)] },
+      timeZone,
+      new Date(at),
+      null,
+    );
+    expect(computed.overrideDate).toBe(date);
+    expect(computed.overrideDateChangesAt?.toISOString()).toBe(midnight);
+    expect(computed.overrideDateChangesAt).toEqual(endOfLocalDay(timeZone, new Date(at)));
   });
 });
 

@@ -118,17 +118,31 @@ export function parseLocalDate(text: string): number | null {
     return null;
   }
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const time = Date.UTC(year, month - 1, day);
-  const date = new Date(time);
-  if (
-    year < 1 ||
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  ) {
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return null;
   }
-  return time / MS_PER_DAY;
+  return daysFromCivil(year, month, day);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date, by arithmetic (no Date: statuses parse
+ * every override date of a bot each time they are computed).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 /** A day number (see parseLocalDate) as "yyyy-MM-dd". */
@@ -241,6 +255,18 @@ export function endOfLocalDay(timeZone: string, at: Date): Date {
   return new Date(firstInstantWhere(at.getTime(), later, startedTomorrow));
 }
 
+/**
+ * endOfLocalDay, from the offset cache when the zone's offset does not change within two days
+ * of `now` (the midnight is then plain arithmetic); `wall` is now's wall time.
+ */
+function nextLocalMidnight(timeZone: string, now: number, wall: number): Date {
+  if (nextOffsetTransition(timeZone, now, now + 2 * MS_PER_DAY) === null) {
+    const midnightWall = (Math.floor(wall / MS_PER_DAY) + 1) * MS_PER_DAY;
+    return new Date(now + (midnightWall - wall));
+  }
+  return endOfLocalDay(timeZone, new Date(now));
+}
+
 /** Whole minutes from `at` until endOfLocalDay (floor). */
 export function minutesLeftInLocalDay(timeZone: string, at: Date): number {
   return Math.floor((endOfLocalDay(timeZone, at).getTime() - at.getTime()) / MS_PER_MINUTE);
@@ -283,7 +309,7 @@ export function computeSupportStatus(
     overrideDate: compiled.overrides.has(today) ? formatLocalDate(today) : null,
     overrideDateChangesAt:
       compiled.overrides.has(today) || compiled.overrides.has(today + 1)
-        ? endOfLocalDay(timeZone, at)
+        ? nextLocalMidnight(timeZone, now, wall)
         : null,
   };
   if (unavailableUntil !== null && now < unavailableUntil.getTime()) {
@@ -365,12 +391,20 @@ interface CompiledSchedule {
 }
 
 function mergeIntervals(ranges: readonly TimeRange[]): Interval[] {
-  const sorted = ranges
-    .filter((range) => range.startMinute < range.endMinute)
-    .map((range): [number, number] => [range.startMinute, range.endMinute])
-    .sort((a, b) => a[0] - b[0]);
+  let sorted = true;
+  for (let i = 1; i < ranges.length; i += 1) {
+    if (ranges[i].startMinute < ranges[i - 1].startMinute) {
+      sorted = false;
+      break;
+    }
+  }
+  // Stored ranges and slots come sorted: no copy to sort then.
+  const ordered = sorted ? ranges : [...ranges].sort((a, b) => a.startMinute - b.startMinute);
   const merged: [number, number][] = [];
-  for (const [start, end] of sorted) {
+  for (const { startMinute: start, endMinute: end } of ordered) {
+    if (start >= end) {
+      continue;
+    }
     const last = merged[merged.length - 1];
     if (last !== undefined && start <= last[1]) {
       last[1] = Math.max(last[1], end);
@@ -413,9 +447,7 @@ function isSlotList(schedule: readonly WeeklySlot[] | Schedule): schedule is rea
 const EPOCH_WEEKDAY_INDEX = 3;
 
 function intervalsOf(compiled: CompiledSchedule, day: number): readonly Interval[] {
-  return (
-    compiled.overrides.get(day) ?? compiled.weekdays[modulo(day + EPOCH_WEEKDAY_INDEX, 7)]
-  );
+  return compiled.overrides.get(day) ?? compiled.weekdays[modulo(day + EPOCH_WEEKDAY_INDEX, 7)];
 }
 
 function coversWall(compiled: CompiledSchedule, wall: number): boolean {
