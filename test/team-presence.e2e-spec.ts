@@ -189,7 +189,9 @@ describe('team presence on one instance', () => {
     expect(heard.length).toBeLessThanOrEqual(2);
     expect(Date.now() - started).toBeLessThan(COUNTS_PUSH_INTERVAL_MS * 3);
     await changes.expectSilence(COUNTS_PUSH_INTERVAL_MS + 300);
-    await Promise.all(sockets.map((socket) => socket.dispose()));
+    for (const socket of sockets) {
+      await socket.dispose();
+    }
     expect((await next(changes)).agentsOnline).toBeLessThan(5);
     changes.dispose();
   });

@@ -122,7 +122,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => AvailabilityOverrideModel, {
     description:
-      "ADMINISTRATOR. Sets the hours of one date in the bot's time zone, replacing that date's override if it has one (its id is kept). BAD_USER_INPUT, with extensions.field naming the input field and nothing saved: a date that is not a real calendar date, before today or more than 731 days ahead; a time not \"HH:MM\"; a range not ending after it starts; two ranges that overlap (extensions.overlapsRangeIndex); a label over 100 characters. NOT_FOUND for non-members, FORBIDDEN for Support Agents.",
+      'ADMINISTRATOR. Sets the hours of one date in the bot\'s time zone, replacing that date\'s override if it has one (its id is kept). BAD_USER_INPUT, with extensions.field naming the input field and nothing saved: a date that is not a real calendar date, before today or more than 731 days ahead; a time not "HH:MM"; a range not ending after it starts; two ranges that overlap (extensions.overlapsRangeIndex); a label over 100 characters. NOT_FOUND for non-members, FORBIDDEN for Support Agents.',
   })
   async setAvailabilityOverride(
     @Args('botId', { type: () => ID, description: 'The bot whose date it is.' }) botId: string,
@@ -135,7 +135,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('availabilityOverride', 'id')))
   @Mutation(() => ID, {
     description:
-      "ADMINISTRATOR. Removes an override: its date follows the weekly template again. Returns the id. NOT_FOUND for an unknown id or a non-member, FORBIDDEN for Support Agents.",
+      'ADMINISTRATOR. Removes an override: its date follows the weekly template again. Returns the id. NOT_FOUND for an unknown id or a non-member, FORBIDDEN for Support Agents.',
   })
   removeAvailabilityOverride(
     @Args('id', { type: () => ID, description: 'The override to remove.' }) id: string,
@@ -145,7 +145,7 @@ export class AvailabilityResolver {
 
   @ResolveField(() => Int, {
     description:
-      "Members of the bot (either role) online now: with at least one graphql-ws connection open with their account token, on any instance. Never cached.",
+      'Members of the bot (either role) online now: with at least one graphql-ws connection open with their account token, on any instance. Never cached.',
   })
   async agentsOnline(
     @Parent() status: SupportStatusModel,
@@ -182,7 +182,7 @@ export class AvailabilityResolver {
   )
   @Subscription(() => SupportStatusModel, {
     description:
-      "Fires at slot and override edges, at the local midnight that starts or ends an override date, when a temporary unavailability starts or ends, and on edits (schedule, overrides, time zone, unavailability). Also when agentsOnline or waitingRequests change: at most once a second per bot, changes in between told together.",
+      'Fires at slot and override edges, at the local midnight that starts or ends an override date, when a temporary unavailability starts or ends, and on edits (schedule, overrides, time zone, unavailability). Also when agentsOnline or waitingRequests change: at most once a second per bot, changes in between told together.',
     resolve: (status: SupportStatusModel) => status,
   })
   supportStatusChanged(
@@ -226,7 +226,7 @@ export class BotAvailabilityResolver {
 
   @ResolveField(() => [AvailabilityOverrideModel], {
     description:
-      "Members. The overrides dated from `from` to `to` inclusive, ascending by date. BAD_USER_INPUT (extensions.field `from` or `to`) for a bound that is not a \"YYYY-MM-DD\" calendar date, or `to` before `from`.",
+      'Members. The overrides dated from `from` to `to` inclusive, ascending by date. BAD_USER_INPUT (extensions.field `from` or `to`) for a bound that is not a "YYYY-MM-DD" calendar date, or `to` before `from`.',
   })
   async availabilityOverrides(
     @Parent() bot: BotModel,
@@ -234,7 +234,7 @@ export class BotAvailabilityResolver {
     @Args('from', {
       nullable: true,
       type: () => String,
-      description: "\"YYYY-MM-DD\", the first date (the bot's time zone); default: today.",
+      description: '"YYYY-MM-DD", the first date (the bot\'s time zone); default: today.',
     })
     from: string | null,
     @Args('to', {

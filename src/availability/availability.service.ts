@@ -375,9 +375,13 @@ export class AvailabilityService {
       const bot = await this.bots.lockBot(manager, botId);
       const today = parseLocalDate(localDateOf(bot.timeZone, this.clock.now())) as number;
       if (day < today) {
-        throw AppError.badInput('input.date', "date must be today or later in the bot's time zone", {
-          today: formatLocalDate(today),
-        });
+        throw AppError.badInput(
+          'input.date',
+          "date must be today or later in the bot's time zone",
+          {
+            today: formatLocalDate(today),
+          },
+        );
       }
       if (day - today > MAX_OVERRIDE_DAYS_AHEAD) {
         throw AppError.badInput(
@@ -536,8 +540,7 @@ export class AvailabilityService {
 /** The first of the instants, null when there is none. */
 function earliest(instants: readonly (Date | null)[]): Date | null {
   return instants.reduce<Date | null>(
-    (first, instant) =>
-      instant !== null && (first === null || instant < first) ? instant : first,
+    (first, instant) => (instant !== null && (first === null || instant < first) ? instant : first),
     null,
   );
 }

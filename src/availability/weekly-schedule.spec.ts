@@ -1138,7 +1138,7 @@ describe('computeSupportStatus with dated overrides', () => {
       status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-18T13:00:00.000Z'),
     ],
     [
-      'an override running to 24:00 joins the next date\'s slot across midnight',
+      "an override running to 24:00 joins the next date's slot across midnight",
       {
         slots: [slot(TUESDAY, '00:00', '02:00')],
         overrides: [override('2026-03-16', '20:00-24:00')],
@@ -1149,7 +1149,7 @@ describe('computeSupportStatus with dated overrides', () => {
       status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-17T01:00:00.000Z'),
     ],
     [
-      'a slot to 24:00 joins the next date\'s override from 00:00 across midnight',
+      "a slot to 24:00 joins the next date's override from 00:00 across midnight",
       {
         slots: [slot(MONDAY, '22:00', '24:00')],
         overrides: [override('2026-03-17', '00:00-03:00')],
@@ -1176,7 +1176,7 @@ describe('computeSupportStatus with dated overrides', () => {
       status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-23T01:00:00.000Z'),
     ],
     [
-      'an override at the week wrap: Sunday special hours run into Monday\'s slot',
+      "an override at the week wrap: Sunday special hours run into Monday's slot",
       { slots: WEEK_WRAP, overrides: [override('2026-03-22', '18:00-24:00')] },
       PARIS,
       '2026-03-22T17:30:00.000Z',

@@ -1,5 +1,11 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsOptional, IsString, MaxLength, ValidationOptions, registerDecorator } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidationOptions,
+  registerDecorator,
+} from 'class-validator';
 import { Trim } from '../../common/validation/transforms';
 import { parseLocalDate } from '../weekly-schedule';
 
