@@ -196,6 +196,23 @@ describe('team presence on one instance', () => {
     changes.dispose();
   });
 
+  it('pushes agentsOnline when a connected account becomes a member, or stops being one', async () => {
+    const team = await botWithTeam(app);
+    const changes = await widgetSubscription(team);
+    const socket = await connectAs(app, team.outsider);
+    await changes.expectSilence(COUNTS_PUSH_INTERVAL_MS + 300);
+    await addMember(app, team.admin, team.bot, team.outsider, 'SUPPORT_AGENT');
+    expect(await next(changes)).toMatchObject({ agentsOnline: 1 });
+    await app.ok(
+      `mutation ($botId: ID!, $accountId: ID!) { removeBotMember(botId: $botId, accountId: $accountId) }`,
+      { botId: team.bot.id, accountId: team.outsider.id },
+      team.admin.token,
+    );
+    expect(await next(changes)).toMatchObject({ agentsOnline: 0 });
+    await socket.dispose();
+    changes.dispose();
+  });
+
   it('counts requests waiting for a human as they are queued, taken and closed', async () => {
     const team = await queueingTeam(app);
     const changes = await widgetSubscription(team);

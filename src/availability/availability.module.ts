@@ -62,5 +62,7 @@ export class AvailabilityModule implements OnModuleInit {
       await Promise.all(botIds.map((botId) => this.scheduler.countsChanged(botId)));
     });
     this.availability.onWaitingRequestsChange((botId) => this.scheduler.countsChanged(botId));
+    // A member added or removed while connected changes agentsOnline too.
+    this.bots.onMembershipChanged((botId) => this.scheduler.countsChanged(botId));
   }
 }

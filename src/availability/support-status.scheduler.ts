@@ -240,7 +240,12 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
     watch.timer = status.nextChangeAt
       ? this.clock.setTimer(status.nextChangeAt, () => void this.refresh(botId, 'timer'))
       : undefined;
-    const told = cause === 'edit' || (cause === 'timer' && differs);
+    // After a pub/sub outage (a 'timer' refresh) an announcement of the counts may be lost too.
+    const countsDiffer =
+      watch.counts !== undefined &&
+      (watch.counts.agentsOnline !== counts.agentsOnline ||
+        watch.counts.waitingRequests !== counts.waitingRequests);
+    const told = cause === 'edit' || (cause === 'timer' && (differs || countsDiffer));
     if (told || watch.counts === undefined) {
       watch.counts = counts;
     }

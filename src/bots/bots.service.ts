@@ -45,6 +45,7 @@ export type TimeZoneChangeListener = (botId: string) => Promise<void>;
 @Injectable()
 export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDestroy {
   private readonly timeZoneListeners: TimeZoneChangeListener[] = [];
+  private readonly membershipListeners: ((botId: string) => Promise<void>)[] = [];
   private readonly roles = new BoundedCache<string, BotRole>(
     ROLE_CACHE_SIZE,
     ROLE_CACHE_LIFETIME_MS,
@@ -84,6 +85,11 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   /** Lets another module react, after commit, when a bot's time zone changes (its calendar moves). */
   onTimeZoneChanged(listener: TimeZoneChangeListener): void {
     this.timeZoneListeners.push(listener);
+  }
+
+  /** Called (with the bot's id) after a member is added, removed or changes role. */
+  onMembershipChanged(listener: (botId: string) => Promise<void>): void {
+    this.membershipListeners.push(listener);
   }
 
   async update(botId: string, input: UpdateBotInput): Promise<BotEntity> {
@@ -267,7 +273,10 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   /** Evicts a membership from the role cache on every instance, after its change committed. */
   private async membershipChanged(botId: string, accountId: string): Promise<void> {
     this.roles.delete(`${botId}:${accountId}`);
-    await this.pubsub.publish(Topics.membershipChanged(), { botId, accountId });
+    await Promise.all([
+      this.pubsub.publish(Topics.membershipChanged(), { botId, accountId }),
+      ...this.membershipListeners.map((listener) => listener(botId)),
+    ]);
   }
 
   onModuleInit(): void {
