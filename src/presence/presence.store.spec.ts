@@ -119,58 +119,61 @@ describe('RedisPresenceStore namespaces', () => {
   });
 });
 
-describe('RedisPresenceStore across instances', () => {
-  let deployment: Deployment;
-  beforeEach(() => {
-    deployment = deployments[1][1]();
-  });
-  afterEach(() => deployment.close());
+describe.each<PresenceNamespace>(['presence', 'account-presence'])(
+  'RedisPresenceStore across instances (%s)',
+  (namespace) => {
+    let deployment: Deployment;
+    beforeEach(() => {
+      deployment = redisDeployment(namespace);
+    });
+    afterEach(() => deployment.close());
 
-  it('reports a change once, whichever instance holds the end user', async () => {
-    const [a, b] = [deployment.instance(), deployment.instance()];
-    const [endUser, bot] = [randomUUID(), randomUUID()];
-    expect(await eventually(() => a.connected(endUser, bot))).toBe(true);
-    expect(await eventually(() => b.connected(endUser, bot))).toBe(false);
-    expect(await a.disconnected(endUser, bot)).toBe(false);
-    expect(await b.isOnline([endUser])).toEqual([true]);
-    expect(await b.disconnected(endUser, bot)).toBe(true);
-  });
+    it('reports a change once, whichever instance holds the end user', async () => {
+      const [a, b] = [deployment.instance(), deployment.instance()];
+      const [endUser, bot] = [randomUUID(), randomUUID()];
+      expect(await eventually(() => a.connected(endUser, bot))).toBe(true);
+      expect(await eventually(() => b.connected(endUser, bot))).toBe(false);
+      expect(await a.disconnected(endUser, bot)).toBe(false);
+      expect(await b.isOnline([endUser])).toEqual([true]);
+      expect(await b.disconnected(endUser, bot)).toBe(true);
+    });
 
-  it("expires a silent instance's end users within the TTL, reported by exactly one survivor", async () => {
-    const [dead, survivor, other] = [
-      deployment.instance(),
-      deployment.instance(),
-      deployment.instance(),
-    ];
-    const [endUser, kept, bot] = [randomUUID(), randomUUID(), randomUUID()];
-    await eventually(() => dead.connected(endUser, bot));
-    await eventually(() => survivor.connected(kept, bot));
-    await eventually(() => other.maintain(new Map()));
-    // `dead` never refreshes again; the survivor keeps its own end user alive.
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2));
-    expect(await survivor.maintain(new Map([[kept, bot]]))).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2 + 200));
-    expect(await survivor.isOnline([endUser, kept])).toEqual([false, true]);
-    const reports = await Promise.all([
-      survivor.maintain(new Map([[kept, bot]])),
-      other.maintain(new Map()),
-    ]);
-    expect(reports.flat()).toEqual([{ endUserId: endUser, botId: bot, online: false }]);
-    expect(await other.onlineOf(bot)).toEqual([kept]);
-  });
+    it("expires a silent instance's end users within the TTL, reported by exactly one survivor", async () => {
+      const [dead, survivor, other] = [
+        deployment.instance(),
+        deployment.instance(),
+        deployment.instance(),
+      ];
+      const [endUser, kept, bot] = [randomUUID(), randomUUID(), randomUUID()];
+      await eventually(() => dead.connected(endUser, bot));
+      await eventually(() => survivor.connected(kept, bot));
+      await eventually(() => other.maintain(new Map()));
+      // `dead` never refreshes again; the survivor keeps its own end user alive.
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2));
+      expect(await survivor.maintain(new Map([[kept, bot]]))).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2 + 200));
+      expect(await survivor.isOnline([endUser, kept])).toEqual([false, true]);
+      const reports = await Promise.all([
+        survivor.maintain(new Map([[kept, bot]])),
+        other.maintain(new Map()),
+      ]);
+      expect(reports.flat()).toEqual([{ endUserId: endUser, botId: bot, online: false }]);
+      expect(await other.onlineOf(bot)).toEqual([kept]);
+    });
 
-  it('restores a lease that vanished (swept after a stall) and reports the end user online again', async () => {
-    const [stalled, sweeper] = [deployment.instance(), deployment.instance()];
-    const [endUser, bot] = [randomUUID(), randomUUID()];
-    await eventually(() => stalled.connected(endUser, bot));
-    await eventually(() => sweeper.maintain(new Map()));
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 200));
-    expect(await sweeper.maintain(new Map())).toEqual([
-      { endUserId: endUser, botId: bot, online: false },
-    ]);
-    expect(await stalled.maintain(new Map([[endUser, bot]]))).toEqual([
-      { endUserId: endUser, botId: bot, online: true },
-    ]);
-    expect(await sweeper.isOnline([endUser])).toEqual([true]);
-  });
-});
+    it('restores a lease that vanished (swept after a stall) and reports the end user online again', async () => {
+      const [stalled, sweeper] = [deployment.instance(), deployment.instance()];
+      const [endUser, bot] = [randomUUID(), randomUUID()];
+      await eventually(() => stalled.connected(endUser, bot));
+      await eventually(() => sweeper.maintain(new Map()));
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS + 200));
+      expect(await sweeper.maintain(new Map())).toEqual([
+        { endUserId: endUser, botId: bot, online: false },
+      ]);
+      expect(await stalled.maintain(new Map([[endUser, bot]]))).toEqual([
+        { endUserId: endUser, botId: bot, online: true },
+      ]);
+      expect(await sweeper.isOnline([endUser])).toEqual([true]);
+    });
+  },
+);
