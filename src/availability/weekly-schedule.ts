@@ -1,5 +1,6 @@
 /**
- * A support team's weekly availability template, evaluated in the bot's IANA time zone on
+ * A support team's weekly availability template and its dated overrides (a local date whose
+ * ranges replace the template for that whole date), evaluated in the bot's IANA time zone on
  * wall-clock times. Every function here is pure: "now" is always a parameter.
  */
 import { fromZonedTime } from 'date-fns-tz';
