@@ -1,3 +1,6 @@
+import { EventEmitter } from 'node:events';
+import { DataSource } from 'typeorm';
+import { AvailabilityService } from '../src/availability/availability.service';
 import { SupportStatusScheduler } from '../src/availability/support-status.scheduler';
 import {
   botWithTeam,
@@ -482,6 +485,38 @@ describe('dated availability overrides', () => {
           },
         },
       ]);
+    });
+
+    it('reads a list of bots with as many queries for 6 bots as for 1 (batched)', async () => {
+      clock.set('2027-01-10T10:00:00Z'); // Sunday 11:00 in Paris
+      const team = await botWithTeam(app);
+      const query = `query { bots { id weeklySchedule { id } availabilityOverrides { id } temporaryUnavailability { endsAt } supportStatus { ${STATUS_FIELDS} agentsOnline waitingRequests } members { online } } }`;
+      // Every statement takes a connection from the pool: count those, on the real pool.
+      const pool = (app.app.get(DataSource).driver as unknown as { master: EventEmitter }).master;
+      let acquired = 0;
+      const count = () => {
+        acquired += 1;
+      };
+      const connectionsFor = async () => {
+        // Cached statuses would hide the reads: evict them.
+        app.app.get(AvailabilityService).forgetAllStatuses();
+        acquired = 0;
+        pool.on('acquire', count);
+        await app.ok(query, {}, team.admin.token);
+        pool.off('acquire', count);
+        return acquired;
+      };
+      await set(team, { date: '2027-01-10', ranges: [{ startTime: '10:00', endTime: '12:00' }] });
+      const forOne = await connectionsFor();
+      // bots, slots, overrides (listed and for the status), unavailabilities, members, accounts,
+      // waiting requests, members for the count: one each.
+      expect(forOne).toBeGreaterThanOrEqual(8);
+      for (let i = 0; i < 5; i += 1) {
+        const bot = await createBot(app, team.admin);
+        await set(team, { date: '2027-01-11', ranges: [] }, team.admin.token, bot.id);
+      }
+      expect((await app.ok(query, {}, team.admin.token)).bots).toHaveLength(6);
+      expect(await connectionsFor()).toBe(forOne);
     });
 
     it('routes stories by the status an override makes', async () => {
