@@ -22,21 +22,30 @@ import {
 import { Clock } from '../common/clock/clock';
 import { GraphQLContext } from '../common/graphql/graphql-context';
 import { loaderFor } from '../common/graphql/loaders';
-import { toSlotModel, toStatusModel, toUnavailabilityModel } from './availability.mapping';
+import {
+  toOverrideModel,
+  toSlotModel,
+  toStatusModel,
+  toUnavailabilityModel,
+} from './availability.mapping';
 import { AvailabilityService } from './availability.service';
+import { AvailabilityOverrideInput } from './dto/availability-override.input';
 import { AvailabilitySlotInput } from './dto/availability-slot.input';
 import {
+  AvailabilityOverrideModel,
   AvailabilitySlotModel,
   SupportStatusModel,
   TemporaryUnavailabilityModel,
 } from './models/availability.models';
 import { SupportStatusScheduler } from './support-status.scheduler';
+import { TeamPresenceService } from './team-presence.service';
 
 @Resolver(() => SupportStatusModel)
 export class AvailabilityResolver {
   constructor(
     private readonly availability: AvailabilityService,
     private readonly scheduler: SupportStatusScheduler,
+    private readonly team: TeamPresenceService,
     private readonly clock: Clock,
   ) {}
 
@@ -110,6 +119,62 @@ export class AvailabilityResolver {
     return toStatusModel(await this.availability.status(botId), this.clock.now());
   }
 
+  @Access(administratorsOf(target('bot', 'botId')))
+  @Mutation(() => AvailabilityOverrideModel, {
+    description:
+      'ADMINISTRATOR. Sets the hours of one date in the bot\'s time zone, replacing that date\'s override if it has one (its id is kept). BAD_USER_INPUT, with extensions.field naming the input field and nothing saved: a date that is not a real calendar date, before today or more than 731 days ahead; a time not "HH:MM"; a range not ending after it starts; two ranges that overlap (extensions.overlapsRangeIndex); a label over 100 characters. NOT_FOUND for non-members, FORBIDDEN for Support Agents.',
+  })
+  async setAvailabilityOverride(
+    @Args('botId', { type: () => ID, description: 'The bot whose date it is.' }) botId: string,
+    @Args('input', { description: 'The date, its label and its ranges (none: closed).' })
+    input: AvailabilityOverrideInput,
+  ): Promise<AvailabilityOverrideModel> {
+    return toOverrideModel(await this.availability.setOverride(botId, input));
+  }
+
+  @Access(administratorsOf(target('availabilityOverride', 'id')))
+  @Mutation(() => ID, {
+    description:
+      'ADMINISTRATOR. Removes an override: its date follows the weekly template again. Returns the id. NOT_FOUND for an unknown id or a non-member, FORBIDDEN for Support Agents.',
+  })
+  removeAvailabilityOverride(
+    @Args('id', { type: () => ID, description: 'The override to remove.' }) id: string,
+  ): Promise<string> {
+    return this.availability.removeOverride(id);
+  }
+
+  @ResolveField(() => Int, {
+    description:
+      'Members of the bot (either role) online now: with at least one graphql-ws connection open with their account token, on any instance. Never cached.',
+  })
+  async agentsOnline(
+    @Parent() status: SupportStatusModel,
+    @Context() ctx: GraphQLContext,
+  ): Promise<number> {
+    if (status.counts) {
+      return status.counts.agentsOnline;
+    }
+    return loaderFor(ctx, 'SupportStatus.agentsOnline', (ids: readonly string[]) =>
+      this.team.agentsOnlineOf(ids),
+    ).load(status.botId);
+  }
+
+  @ResolveField(() => Int, {
+    description:
+      'OPEN requests queued for a human (awaiting one) that nobody has taken control of yet. Never cached.',
+  })
+  async waitingRequests(
+    @Parent() status: SupportStatusModel,
+    @Context() ctx: GraphQLContext,
+  ): Promise<number> {
+    if (status.counts) {
+      return status.counts.waitingRequests;
+    }
+    return loaderFor(ctx, 'SupportStatus.waitingRequests', (ids: readonly string[]) =>
+      this.team.waitingRequestsOf(ids),
+    ).load(status.botId);
+  }
+
   @Access(
     operatorsOf(target('bot', 'botId')),
     endUsersOf(target('bot', 'botId')),
@@ -117,7 +182,7 @@ export class AvailabilityResolver {
   )
   @Subscription(() => SupportStatusModel, {
     description:
-      'Fires at slot edges, when a temporary unavailability starts or ends, and on edits.',
+      'Fires at slot and override edges, at the local midnight that starts or ends an override date, when a temporary unavailability starts or ends, and on edits (schedule, overrides, time zone, unavailability). Also when agentsOnline or waitingRequests change: at most once a second per bot, changes in between told together.',
     resolve: (status: SupportStatusModel) => status,
   })
   supportStatusChanged(
@@ -159,19 +224,59 @@ export class BotAvailabilityResolver {
     return active ? toUnavailabilityModel(active, this.clock.now()) : null;
   }
 
+  @ResolveField(() => [AvailabilityOverrideModel], {
+    description:
+      'Members. The overrides dated from `from` to `to` inclusive, ascending by date. BAD_USER_INPUT (extensions.field `from` or `to`) for a bound that is not a "YYYY-MM-DD" calendar date, or `to` before `from`.',
+  })
+  async availabilityOverrides(
+    @Parent() bot: BotModel,
+    @Context() ctx: GraphQLContext,
+    @Args('from', {
+      nullable: true,
+      type: () => String,
+      description: '"YYYY-MM-DD", the first date (the bot\'s time zone); default: today.',
+    })
+    from: string | null,
+    @Args('to', {
+      nullable: true,
+      type: () => String,
+      description: '"YYYY-MM-DD", the last date; default: today + 365 days.',
+    })
+    to: string | null,
+  ): Promise<AvailabilityOverrideModel[]> {
+    assertMemberView(bot);
+    const span = this.availability.overrideSpan(bot.timeZone, from, to);
+    const loader = loaderFor(ctx, 'Bot.availabilityOverrides', (keys: readonly string[]) =>
+      this.availability.overridesBetween(
+        keys.map((key) => {
+          const [botId, start, end] = key.split('|');
+          return { botId, from: start, to: end };
+        }),
+      ),
+    );
+    return (await loader.load(`${bot.id}|${span.from}|${span.to}`)).map(toOverrideModel);
+  }
+
   @ResolveField(() => SupportStatusModel)
   async supportStatus(
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,
   ): Promise<SupportStatusModel> {
     const status = await this.availability.statusOf(bot, async () => {
-      const [slots, unavailability] = await Promise.all([
+      const [slots, overrides, unavailability] = await Promise.all([
         this.slots(ctx).load(bot.id),
+        this.overridesAhead(ctx).load(bot.id),
         this.unavailabilities(ctx).load(bot.id),
       ]);
-      return { slots, unavailability };
+      return { slots, overrides, unavailability };
     });
     return toStatusModel(status, this.clock.now());
+  }
+
+  private overridesAhead(ctx: GraphQLContext) {
+    return loaderFor(ctx, 'Bot.supportStatus.overrides', (ids: readonly string[]) =>
+      this.availability.overridesAheadOf(ids),
+    );
   }
 
   private slots(ctx: GraphQLContext) {

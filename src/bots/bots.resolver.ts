@@ -20,6 +20,7 @@ import { BotRole } from '../common/auth/bot-role';
 import { CallerAccountId, Granted } from '../common/auth/caller.decorators';
 import { GrantedAccess, GraphQLContext } from '../common/graphql/graphql-context';
 import { loaderFor } from '../common/graphql/loaders';
+import { PresenceService } from '../presence/presence.service';
 import { BotsService, Member } from './bots.service';
 import { CreateBotInput, UpdateBotInput } from './dto/bot.inputs';
 import { BotMemberModel } from './models/bot-member.model';
@@ -127,5 +128,22 @@ export class BotsResolver {
       this.bots.membersOf(ids),
     );
     return (await loader.load(bot.id)).map(toMemberModel);
+  }
+}
+
+/** `BotMember.online`: live account presence, batched over the members in the answer. */
+@Resolver(() => BotMemberModel)
+export class BotMemberResolver {
+  constructor(private readonly presence: PresenceService) {}
+
+  @ResolveField(() => Boolean, {
+    description:
+      "Live: at least one graphql-ws connection is open with this member's account token, on any instance.",
+  })
+  async online(@Parent() member: BotMemberModel, @Context() ctx: GraphQLContext): Promise<boolean> {
+    const loader = loaderFor(ctx, 'BotMember.online', (ids: readonly string[]) =>
+      this.presence.accountsOnline(ids),
+    );
+    return loader.load(member.account.id);
   }
 }

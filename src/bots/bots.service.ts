@@ -45,6 +45,7 @@ export type TimeZoneChangeListener = (botId: string) => Promise<void>;
 @Injectable()
 export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDestroy {
   private readonly timeZoneListeners: TimeZoneChangeListener[] = [];
+  private readonly membershipListeners: ((botId: string) => Promise<void>)[] = [];
   private readonly roles = new BoundedCache<string, BotRole>(
     ROLE_CACHE_SIZE,
     ROLE_CACHE_LIFETIME_MS,
@@ -84,6 +85,11 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   /** Lets another module react, after commit, when a bot's time zone changes (its calendar moves). */
   onTimeZoneChanged(listener: TimeZoneChangeListener): void {
     this.timeZoneListeners.push(listener);
+  }
+
+  /** Called (with the bot's id) after a member is added, removed or changes role. */
+  onMembershipChanged(listener: (botId: string) => Promise<void>): void {
+    this.membershipListeners.push(listener);
   }
 
   async update(botId: string, input: UpdateBotInput): Promise<BotEntity> {
@@ -147,6 +153,25 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
       order: { bot: { createdAt: 'ASC' } },
     });
     return rows.map((row) => ({ bot: row.bot as BotEntity, role: row.role }));
+  }
+
+  /** The ids of the bots an account is a member of (one query on the account's index). */
+  async botIdsOf(accountId: string): Promise<string[]> {
+    const rows = await this.members.find({ select: { botId: true }, where: { accountId } });
+    return rows.map((row) => row.botId);
+  }
+
+  /** The account ids of several bots' members, in one query (no accounts loaded). */
+  async memberAccountIdsOf(botIds: readonly string[]): Promise<string[][]> {
+    const rows = await this.members.find({
+      select: { botId: true, accountId: true },
+      where: { botId: In([...botIds]) },
+    });
+    const byBot = new Map<string, string[]>(botIds.map((botId) => [botId, []]));
+    for (const row of rows) {
+      byBot.get(row.botId)?.push(row.accountId);
+    }
+    return botIds.map((botId) => byBot.get(botId) ?? []);
   }
 
   /** Members of several bots in two queries, administrators first, then by joining time. */
@@ -248,7 +273,10 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   /** Evicts a membership from the role cache on every instance, after its change committed. */
   private async membershipChanged(botId: string, accountId: string): Promise<void> {
     this.roles.delete(`${botId}:${accountId}`);
-    await this.pubsub.publish(Topics.membershipChanged(), { botId, accountId });
+    await Promise.all([
+      this.pubsub.publish(Topics.membershipChanged(), { botId, accountId }),
+      ...this.membershipListeners.map((listener) => listener(botId)),
+    ]);
   }
 
   onModuleInit(): void {

@@ -153,6 +153,9 @@ export class RequestsService {
       const request = appended.at(-1)?.request ?? created;
       afterCommit(() => this.streams.requestChanged(request, UserRequestChangeType.OPENED));
       afterCommit(() => this.streams.botEvent(request, BotEventType.REQUEST_OPENED));
+      if (request.awaitingHuman) {
+        afterCommit(() => this.availability.waitingRequestsChanged(botId));
+      }
       for (const message of appended) {
         afterCommit(() => this.streams.messagePosted(message));
       }
@@ -280,6 +283,9 @@ export class RequestsService {
       );
       const closed = await tx.manager.findOneByOrFail(UserRequestEntity, { id: requestId });
       tx.afterCommit(() => this.streams.requestChanged(closed, UserRequestChangeType.CLOSED));
+      if (locked.awaitingHuman) {
+        tx.afterCommit(() => this.availability.waitingRequestsChanged(locked.botId));
+      }
       return closed;
     });
   }
@@ -333,6 +339,10 @@ export class RequestsService {
     });
     const taken = change.mode === ControlMode.HUMAN;
     const { liveConversation } = change;
+    if (taken && request.awaitingHuman) {
+      // The queued request has been taken: one fewer waiting.
+      tx.afterCommit(() => this.availability.waitingRequestsChanged(request.botId));
+    }
     tx.afterCommit(async () => {
       await this.streams.conversationEvent(request.id, {
         type: taken ? ConversationEventType.CONTROL_TAKEN : ConversationEventType.CONTROL_RELEASED,

@@ -8,6 +8,10 @@ import { ControlMode, RequestStatus } from './request-enums';
 @Entity('user_requests')
 @Index('user_requests_bot_id_activity_idx', ['botId', 'lastActivityAt', 'id'])
 @Index('user_requests_end_user_id_idx', ['endUserId'])
+// supportStatus { waitingRequests }: OPEN requests queued for a human that nobody controls.
+@Index('user_requests_waiting_idx', ['botId'], {
+  where: `"status" = 'OPEN' AND "awaiting_human" AND "active_live_conversation_id" IS NULL`,
+})
 export class UserRequestEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'user_requests_pkey' })
   id: string;
