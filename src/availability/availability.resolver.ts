@@ -47,7 +47,7 @@ export class AvailabilityResolver {
   )
   @Query(() => SupportStatusModel, {
     description:
-      "Whether the bot's support team is available now. For its members, its end users (end-user token) and its bot engine key; NOT_FOUND for anyone else.",
+      "Whether the bot's support team is available now. For its members, its end users (end-user token) and its bot engine key; NOT_FOUND for those of other bots.",
   })
   async supportStatus(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -58,7 +58,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => AvailabilitySlotModel, {
     description:
-      'Adds a slot to the weekly schedule; two slots of one day may touch but not overlap (BAD_USER_INPUT on input). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Adds a slot to the weekly schedule; two slots of one day may touch but not overlap (BAD_USER_INPUT on input). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   async addAvailabilitySlot(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -70,7 +70,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('availabilitySlot', 'id')))
   @Mutation(() => AvailabilitySlotModel, {
     description:
-      'Moves or resizes a slot; it may not overlap another slot of its day (BAD_USER_INPUT). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Moves or resizes a slot; it may not overlap another slot of its day (BAD_USER_INPUT). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   async updateAvailabilitySlot(
     @Args('id', { type: () => ID, description: 'The slot.' }) id: string,
@@ -82,7 +82,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('availabilitySlot', 'id')))
   @Mutation(() => ID, {
     description:
-      'Removes a slot and answers its id. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Removes a slot and answers its id. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   removeAvailabilitySlot(
     @Args('id', { type: () => ID, description: 'The slot.' }) id: string,
@@ -93,7 +93,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => [AvailabilitySlotModel], {
     description:
-      'Replaces the whole weekly schedule in one step and answers it, ordered by weekday then start time; an empty list leaves the team always OFFLINE outside temporary changes. BAD_USER_INPUT names the first bad or overlapping slot (e.g. slots.2). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Replaces the whole weekly schedule in one step and answers it, ordered by weekday then start time; an empty list leaves the team always OFFLINE outside temporary changes. BAD_USER_INPUT names the first bad or overlapping slot (e.g. slots.2). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   async replaceWeeklySchedule(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -109,7 +109,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => TemporaryUnavailabilityModel, {
     description:
-      "Makes the support team OFFLINE from now for hours and minutes, replacing any active one; it cannot run past the end of today in the bot's time zone (BAD_USER_INPUT). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.",
+      "Makes the support team OFFLINE from now for hours and minutes, replacing any active one; it cannot run past the end of today in the bot's time zone (BAD_USER_INPUT). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.",
   })
   async activateTemporaryUnavailability(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -127,7 +127,7 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => SupportStatusModel, {
     description:
-      'Ends the active temporary unavailability now, if any, and answers the support status that follows. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Ends the active temporary unavailability now, if any, and answers the support status that follows. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   async endTemporaryUnavailability(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,

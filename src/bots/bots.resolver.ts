@@ -71,7 +71,7 @@ export class BotsResolver {
   @Access(administratorsOf(target('bot', 'id')))
   @Mutation(() => BotModel, {
     description:
-      'Renames a bot, moves it to another time zone or restricts the origins of its widget key. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Renames a bot, moves it to another time zone or restricts the origins of its widget key. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   async updateBot(
     @Args('id', { type: () => ID, description: 'The bot.' }) id: string,
@@ -84,7 +84,7 @@ export class BotsResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => BotMemberModel, {
     description:
-      'Adds an existing account to the bot, found by its email. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. NOT_FOUND (field email) when no account has the email; CONFLICT when it is already a member.',
+      'Adds an existing account to the bot, found by its email. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. NOT_FOUND (field email) when no account has the email; CONFLICT when it is already a member.',
   })
   async addBotMember(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -98,7 +98,7 @@ export class BotsResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => BotMemberModel, {
     description:
-      'Gives a member another role. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. NOT_FOUND when the account is no member; CONFLICT when it would leave the bot without an ADMINISTRATOR.',
+      'Gives a member another role. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. NOT_FOUND when the account is no member; CONFLICT when it would leave the bot without an ADMINISTRATOR.',
   })
   async changeBotMemberRole(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -112,7 +112,7 @@ export class BotsResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => ID, {
     description:
-      'Removes a member from the bot and answers its account id; its open subscriptions on the bot end at once. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. NOT_FOUND when the account is no member; CONFLICT when it is the last ADMINISTRATOR.',
+      'Removes a member from the bot and answers its account id; its open subscriptions on the bot end at once. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. NOT_FOUND when the account is no member; CONFLICT when it is the last ADMINISTRATOR.',
   })
   async removeBotMember(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -126,7 +126,7 @@ export class BotsResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => String, {
     description:
-      'Issues a new bot engine key (sbk_...) and answers it; the previous key stops working at once. The key is shown only here, once. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else.',
+      'Issues a new bot engine key (sbk_...) and answers it; the previous key stops working at once. The key is shown only here, once. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   rotateBotEngineKey(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,

@@ -16,7 +16,7 @@ export class StoriesResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => StoryModel, {
     description:
-      'Adds a story to the bot. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. BAD_USER_INPUT names a step that is invalid or jumps out of the bot.',
+      'Adds a story to the bot. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. BAD_USER_INPUT names a step that is invalid or jumps out of the bot.',
   })
   async createStory(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -28,7 +28,7 @@ export class StoriesResolver {
   @Access(administratorsOf(target('story', 'id')))
   @Mutation(() => StoryModel, {
     description:
-      'Replaces the name and all the steps of a story. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. BAD_USER_INPUT names an invalid step.',
+      'Replaces the name and all the steps of a story. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. BAD_USER_INPUT names an invalid step.',
   })
   async updateStory(
     @Args('id', { type: () => ID, description: 'The story.' }) id: string,
@@ -40,7 +40,7 @@ export class StoriesResolver {
   @Access(administratorsOf(target('story', 'id')))
   @Mutation(() => ID, {
     description:
-      'Deletes a story and answers its id. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. CONFLICT while it is the entry story or a JUMP_TO step refers to it.',
+      'Deletes a story and answers its id. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. CONFLICT while it is the entry story or a JUMP_TO step refers to it.',
   })
   deleteStory(
     @Args('id', { type: () => ID, description: 'The story.' }) id: string,
@@ -51,7 +51,7 @@ export class StoriesResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => BotModel, {
     description:
-      'Sets the story played when a request opens; null: none. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for anyone else. BAD_USER_INPUT (field storyId) when the story is not one of this bot.',
+      'Sets the story played when a request opens; null: none. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. BAD_USER_INPUT (field storyId) when the story is not one of this bot.',
   })
   async setEntryStory(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,

@@ -50,7 +50,7 @@ export class LiveConversationsResolver {
   @Access(operatorsOf(target('request', 'requestId')))
   @Mutation(() => LiveConversationModel, {
     description:
-      'Takes control of a user request: the bot is paused and the caller talks with the end user, shown with their operator profile. Any member (ADMINISTRATOR or SUPPORT_AGENT), whatever the availability; NOT_FOUND for anyone else. END_USER_OFFLINE unless the end user is online; ALREADY_UNDER_CONTROL (extensions.liveConversationId) when someone has control; REQUEST_CLOSED once it is closed.',
+      'Takes control of a user request: the bot is paused and the caller talks with the end user, shown with their operator profile. Any member (ADMINISTRATOR or SUPPORT_AGENT), whatever the availability; NOT_FOUND for other accounts. END_USER_OFFLINE unless the end user is online; ALREADY_UNDER_CONTROL (extensions.liveConversationId) when someone has control; REQUEST_CLOSED once it is closed.',
   })
   async takeControl(
     @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
@@ -179,7 +179,7 @@ export class LiveConversationsResolver {
   @Access(operatorsOf(target('liveConversation', 'id')))
   @Query(() => LiveConversationModel, {
     description:
-      'One live conversation, active or ended. Members of its bot; NOT_FOUND for anyone else.',
+      'One live conversation, active or ended. Members of its bot; NOT_FOUND for other accounts.',
   })
   async liveConversation(
     @Args('id', { type: () => ID, description: 'The live conversation.' }) id: string,
@@ -190,7 +190,7 @@ export class LiveConversationsResolver {
   @Access(operatorsOf(target('bot', 'botId')))
   @Subscription(() => LiveConversationChangeModel, {
     description:
-      'Live conversations of the bot as they start and end. Members of the bot; NOT_FOUND for anyone else.',
+      'Live conversations of the bot as they start and end. Members of the bot; NOT_FOUND for other accounts.',
     resolve: (change: LiveConversationChangeModel) => change,
   })
   liveConversationsChanged(

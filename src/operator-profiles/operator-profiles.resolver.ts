@@ -22,7 +22,7 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Query(() => OperatorProfileModel, {
     description:
-      "The caller's own operator profile on a bot, as saved and as it would show. Any member of the bot, for themselves; NOT_FOUND for anyone else.",
+      "The caller's own operator profile on a bot, as saved and as it would show. Any member of the bot, for themselves; NOT_FOUND for other accounts.",
   })
   async operatorProfile(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -34,7 +34,7 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Mutation(() => OperatorProfileModel, {
     description:
-      'Sets the display name the end users see; it applies to takeovers started afterwards. Any member of the bot, for themselves; NOT_FOUND for anyone else. BAD_USER_INPUT (field input.displayName) past 50 characters.',
+      'Sets the display name the end users see; it applies to takeovers started afterwards. Any member of the bot, for themselves; NOT_FOUND for other accounts. BAD_USER_INPUT (field input.displayName) past 50 characters.',
   })
   async updateOperatorProfile(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -51,7 +51,7 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Mutation(() => OperatorProfileModel, {
     description:
-      'Uploads the avatar the end users see: PNG, JPEG or WebP, square, 150 to 4096 px a side, at most 2 MiB; stored re-encoded as 256x256 WebP without metadata. Applies to takeovers started afterwards. Any member of the bot, for themselves; NOT_FOUND for anyone else. BAD_USER_INPUT names what is wrong with the image.',
+      'Uploads the avatar the end users see: PNG, JPEG or WebP, square, 150 to 4096 px a side, at most 2 MiB; stored re-encoded as 256x256 WebP without metadata. Applies to takeovers started afterwards. Any member of the bot, for themselves; NOT_FOUND for other accounts. BAD_USER_INPUT names what is wrong with the image.',
   })
   async setOperatorAvatar(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -68,7 +68,7 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Mutation(() => OperatorProfileModel, {
     description:
-      'Removes the avatar: later takeovers show the placeholder image. Any member of the bot, for themselves; NOT_FOUND for anyone else.',
+      'Removes the avatar: later takeovers show the placeholder image. Any member of the bot, for themselves; NOT_FOUND for other accounts.',
   })
   async removeOperatorAvatar(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -80,7 +80,7 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Query(() => OperatorPreviewModel, {
     description:
-      'What visitors would see of the caller in a takeover, in one language: the header, the notices and the banner. Unsaved input wins over the saved profile; nothing is saved. Any member of the bot, for themselves; NOT_FOUND for anyone else.',
+      'What visitors would see of the caller in a takeover, in one language: the header, the notices and the banner. Unsaved input wins over the saved profile; nothing is saved. Any member of the bot, for themselves; NOT_FOUND for other accounts.',
   })
   async previewOperatorProfile(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,

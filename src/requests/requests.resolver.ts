@@ -102,7 +102,7 @@ export class RequestsResolver {
   @RateLimit('messages', 'caller')
   @Mutation(() => MessageModel, {
     description:
-      'Posts a message as the end user of the request. End-user token of that request only (NOT_FOUND otherwise). REQUEST_CLOSED once it is closed; BAD_USER_INPUT (field text) for an empty or too long text; RATE_LIMITED past RATE_LIMIT_MESSAGES.',
+      'Posts a message as the end user of the request. End-user token of that request only (NOT_FOUND for another end user). REQUEST_CLOSED once it is closed; BAD_USER_INPUT (field text) for an empty or too long text; RATE_LIMITED past RATE_LIMIT_MESSAGES.',
   })
   async sendUserMessage(
     @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
@@ -147,7 +147,7 @@ export class RequestsResolver {
   @Access(endUsersOf(theRequest), operatorsOf(theRequest))
   @Mutation(() => UserRequestModel, {
     description:
-      'Closes a user request (ending any live conversation) and answers it; closing a closed one changes nothing. Its end user, or a member of its bot; NOT_FOUND for anyone else.',
+      'Closes a user request (ending any live conversation) and answers it; closing a closed one changes nothing. Its end user, or a member of its bot; NOT_FOUND for other accounts and end users.',
   })
   async closeRequest(
     @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
@@ -158,7 +158,7 @@ export class RequestsResolver {
   @Access(operatorsOf(target('request', 'id')), endUsersOf(target('request', 'id')))
   @Query(() => UserRequestModel, {
     description:
-      'One user request. Members of its bot and its own end user; NOT_FOUND for anyone else or an unknown id.',
+      'One user request. Members of its bot and its own end user; NOT_FOUND for other accounts and end users, as for an unknown id.',
   })
   async request(
     @Args('id', { type: () => ID, description: 'The user request.' }) id: string,
@@ -170,7 +170,7 @@ export class RequestsResolver {
   @Query(() => UserRequestConnection, {
     name: 'requests',
     description:
-      "A page of the bot's user requests, newest activity first (Relay cursors, both ways), with optional filters. Members of the bot; NOT_FOUND for anyone else.",
+      "A page of the bot's user requests, newest activity first (Relay cursors, both ways), with optional filters. Members of the bot; NOT_FOUND for other accounts.",
   })
   async listRequests(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
@@ -221,7 +221,7 @@ export class RequestsResolver {
   @Access(operatorsOf(theRequest), endUsersOf(theRequest))
   @Subscription(() => ConversationEventModel, {
     description:
-      "Everything that happens in one user request: messages, control changes and the end user's presence. Members of the request's bot and its own end user; NOT_FOUND for anyone else. With afterSeq, first replays every MESSAGE_POSTED with a greater seq, then goes live, with no gap and no duplicate.",
+      "Everything that happens in one user request: messages, control changes and the end user's presence. Members of the request's bot and its own end user; NOT_FOUND for other accounts and end users. With afterSeq, first replays every MESSAGE_POSTED with a greater seq, then goes live, with no gap and no duplicate.",
     resolve: (event: ConversationEventModel) => event,
   })
   conversationEvents(
@@ -243,7 +243,7 @@ export class RequestsResolver {
   @Access(operatorsOf(target('bot', 'botId')))
   @Subscription(() => UserRequestChangeModel, {
     description:
-      "Every change to the bot's user requests: opened, updated (message, control, presence), closed. Members of the bot; NOT_FOUND for anyone else.",
+      "Every change to the bot's user requests: opened, updated (message, control, presence), closed. Members of the bot; NOT_FOUND for other accounts.",
     resolve: (change: UserRequestChangeModel) => change,
   })
   requestsChanged(

@@ -32,7 +32,8 @@ export class EndUserModel {
 
   @Field(() => GraphQLISODateTime, {
     nullable: true,
-    description: 'When their last connection closed; null while never seen offline.',
+    description:
+      'When the end user last came online or went offline; null before their first connection.',
   })
   lastSeenAt: Date | null;
 
