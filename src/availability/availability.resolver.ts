@@ -54,44 +54,63 @@ export class AvailabilityResolver {
     endUsersOf(target('bot', 'botId')),
     botEngineOf(target('bot', 'botId')),
   )
-  @Query(() => SupportStatusModel, { description: "Members, the bot's end users and its engine." })
+  @Query(() => SupportStatusModel, {
+    description:
+      "Whether the bot's support team is available now. For its members, its end users (end-user token) and its bot engine key; NOT_FOUND for those of other bots.",
+  })
   async supportStatus(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
   ): Promise<SupportStatusModel> {
     return toStatusModel(await this.availability.status(botId), this.clock.now());
   }
 
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => AvailabilitySlotModel, {
-    description: 'Two slots of one day may touch, not overlap.',
+    description:
+      'Adds a slot to the weekly schedule; two slots of one day may touch but not overlap (BAD_USER_INPUT on input). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
   })
   async addAvailabilitySlot(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('input') input: AvailabilitySlotInput,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('input', { description: 'The slot.' }) input: AvailabilitySlotInput,
   ): Promise<AvailabilitySlotModel> {
     return toSlotModel(await this.availability.addSlot(botId, input));
   }
 
   @Access(administratorsOf(target('availabilitySlot', 'id')))
-  @Mutation(() => AvailabilitySlotModel, { description: 'Moves or extends a slot.' })
+  @Mutation(() => AvailabilitySlotModel, {
+    description:
+      'Moves or resizes a slot; it may not overlap another slot of its day (BAD_USER_INPUT). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
+  })
   async updateAvailabilitySlot(
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input') input: AvailabilitySlotInput,
+    @Args('id', { type: () => ID, description: 'The slot.' }) id: string,
+    @Args('input', { description: 'Its new day and times.' }) input: AvailabilitySlotInput,
   ): Promise<AvailabilitySlotModel> {
     return toSlotModel(await this.availability.updateSlot(id, input));
   }
 
   @Access(administratorsOf(target('availabilitySlot', 'id')))
-  @Mutation(() => ID)
-  removeAvailabilitySlot(@Args('id', { type: () => ID }) id: string): Promise<string> {
+  @Mutation(() => ID, {
+    description:
+      'Removes a slot and answers its id. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
+  })
+  removeAvailabilitySlot(
+    @Args('id', { type: () => ID, description: 'The slot.' }) id: string,
+  ): Promise<string> {
     return this.availability.removeSlot(id);
   }
 
   @Access(administratorsOf(target('bot', 'botId')))
-  @Mutation(() => [AvailabilitySlotModel], { description: 'Replaces the whole template at once.' })
+  @Mutation(() => [AvailabilitySlotModel], {
+    description:
+      'Replaces the whole weekly schedule in one step and answers it, ordered by weekday then start time; an empty list leaves the team always OFFLINE outside temporary changes. BAD_USER_INPUT names the first bad or overlapping slot (e.g. slots.2). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
+  })
   async replaceWeeklySchedule(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('slots', { type: () => [AvailabilitySlotInput] }) slots: AvailabilitySlotInput[],
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('slots', {
+      type: () => [AvailabilitySlotInput],
+      description: 'Every slot of the new schedule; none may overlap another of its day.',
+    })
+    slots: AvailabilitySlotInput[],
   ): Promise<AvailabilitySlotModel[]> {
     return (await this.availability.replaceWeeklySchedule(botId, slots)).map(toSlotModel);
   }
@@ -99,21 +118,28 @@ export class AvailabilityResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => TemporaryUnavailabilityModel, {
     description:
-      'From now, for hours and minutes; never past the end of today in the bot time zone.',
+      "Makes the support team OFFLINE from now for hours and minutes, replacing any active one; it cannot run past the end of today in the bot's time zone (BAD_USER_INPUT). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.",
   })
   async activateTemporaryUnavailability(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('hours', { type: () => Int }) hours: number,
-    @Args('minutes', { type: () => Int }) minutes: number,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('hours', { type: () => Int, description: 'Whole hours, 0 or more.' }) hours: number,
+    @Args('minutes', {
+      type: () => Int,
+      description: 'Minutes from 0 to 59; hours and minutes together make at least one minute.',
+    })
+    minutes: number,
   ): Promise<TemporaryUnavailabilityModel> {
     const created = await this.availability.activateTemporaryUnavailability(botId, hours, minutes);
     return toUnavailabilityModel(created, this.clock.now());
   }
 
   @Access(administratorsOf(target('bot', 'botId')))
-  @Mutation(() => SupportStatusModel)
+  @Mutation(() => SupportStatusModel, {
+    description:
+      'Ends the active temporary unavailability now, if any, and answers the support status that follows. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts.',
+  })
   async endTemporaryUnavailability(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
   ): Promise<SupportStatusModel> {
     await this.availability.endTemporaryUnavailability(botId);
     return toStatusModel(await this.availability.status(botId), this.clock.now());
@@ -182,11 +208,11 @@ export class AvailabilityResolver {
   )
   @Subscription(() => SupportStatusModel, {
     description:
-      'Fires at slot and override edges, at the local midnight that starts or ends an override date, when a temporary unavailability starts or ends, and on edits (schedule, overrides, time zone, unavailability). Also when agentsOnline or waitingRequests change: at most once a second per bot, changes in between told together.',
+      'The support status of a bot each time it changes. Fires at slot and override edges, at the local midnight that starts or ends an override date, when a temporary unavailability starts or ends, and on edits (schedule, overrides, time zone, unavailability). Also when agentsOnline or waitingRequests change: at most once a second per bot, changes in between told together. Same callers as supportStatus.',
     resolve: (status: SupportStatusModel) => status,
   })
   supportStatusChanged(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
   ): AsyncIterableIterator<SupportStatusModel> {
     return this.scheduler.subscribe(botId);
   }
@@ -201,7 +227,8 @@ export class BotAvailabilityResolver {
   ) {}
 
   @ResolveField(() => [AvailabilitySlotModel], {
-    description: 'Ordered by weekday, then start time.',
+    description:
+      'The weekly schedule, ordered by weekday, then start time. Members only: FORBIDDEN for anyone else.',
   })
   async weeklySchedule(
     @Parent() bot: BotModel,
@@ -213,7 +240,8 @@ export class BotAvailabilityResolver {
 
   @ResolveField(() => TemporaryUnavailabilityModel, {
     nullable: true,
-    description: 'The active one, if any.',
+    description:
+      'The active temporary unavailability; null when there is none. Members only: FORBIDDEN for anyone else.',
   })
   async temporaryUnavailability(
     @Parent() bot: BotModel,
@@ -257,7 +285,9 @@ export class BotAvailabilityResolver {
     return (await loader.load(`${bot.id}|${span.from}|${span.to}`)).map(toOverrideModel);
   }
 
-  @ResolveField(() => SupportStatusModel)
+  @ResolveField(() => SupportStatusModel, {
+    description: 'Whether the support team is available now, as the supportStatus query answers.',
+  })
   async supportStatus(
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,

@@ -10,8 +10,7 @@ import { Transaction } from '../common/database/transactions';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { joinedNotice, leftNotice } from '../common/i18n/notices';
-import { decodeCursor, pageSize } from '../common/pagination/cursor';
-import { Page, newestFirstPage } from '../common/pagination/keyset';
+import { Page, PageArgs, newestFirstPage, pageWindow } from '../common/pagination/keyset';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { Topics } from '../common/pubsub/topics';
 import { isUuid } from '../common/validation/uuid';
@@ -252,11 +251,9 @@ export class LiveConversationsService {
     accountId: string,
     botId: string | null,
     scope: LiveConversationScope,
-    first: number | null | undefined,
-    after: string | null | undefined,
+    paging: PageArgs,
   ): Promise<LiveConversationPage> {
-    const size = pageSize(first, 50, 200);
-    const position = after ? decodeCursor(after) : null;
+    const window = pageWindow(paging, 50, 200);
     let botIds: string[];
     if (botId !== null) {
       if (!isUuid(botId) || !(await this.bots.roleOf(botId, accountId))) {
@@ -267,7 +264,14 @@ export class LiveConversationsService {
       botIds = (await this.bots.listFor(accountId)).map(({ bot }) => bot.id);
     }
     if (botIds.length === 0) {
-      return { edges: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+      return {
+        edges: [],
+        hasNextPage: false,
+        hasPreviousPage: false,
+        startCursor: null,
+        endCursor: null,
+        totalCount: 0,
+      };
     }
     const query = this.liveConversations
       .createQueryBuilder('lc')
@@ -276,7 +280,7 @@ export class LiveConversationsService {
     if (scope === LiveConversationScope.MINE) {
       query.andWhere('lc.agent_id = :accountId', { accountId });
     }
-    return newestFirstPage(query, 'lc', 'started_at', (row) => row.startedAt, size, position);
+    return newestFirstPage(query, 'lc', 'started_at', (row) => row.startedAt, window);
   }
 
   changes(botId: string): AsyncIterableIterator<LiveConversationChangeModel> {

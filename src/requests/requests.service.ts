@@ -9,8 +9,8 @@ import { AfterCommit, Transaction, Transactions } from '../common/database/trans
 import { DEFAULT_LOCALE, Language, languageOf } from '../common/i18n/language';
 import { messageText } from '../common/validation/message-text';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, pageSize } from '../common/pagination/cursor';
-import { Page, newestFirstPage } from '../common/pagination/keyset';
+import { pageSize } from '../common/pagination/cursor';
+import { Page, PageArgs, newestFirstPage, pageWindow } from '../common/pagination/keyset';
 import { isUuid } from '../common/validation/uuid';
 import { bannerFor, ConversationStreams } from './conversation-streams';
 import { RequestFilter } from './dto/requests.inputs';
@@ -404,11 +404,9 @@ export class RequestsService {
   async list(
     botId: string,
     filter: RequestFilter | null | undefined,
-    first: number | null | undefined,
-    after: string | null | undefined,
+    paging: PageArgs,
   ): Promise<RequestPage> {
-    const size = pageSize(first, 50, 200);
-    const position = after ? decodeCursor(after) : null;
+    const window = pageWindow(paging, 50, 200);
     const query = this.requests.createQueryBuilder('r').where('r.bot_id = :botId', { botId });
     if (filter?.status) {
       query.andWhere('r.status = :status', { status: filter.status });
@@ -427,14 +425,7 @@ export class RequestsService {
         query.andWhere('r.end_user_id NOT IN (:...online)', { online });
       }
     }
-    return newestFirstPage(
-      query,
-      'r',
-      'last_activity_at',
-      (row) => row.lastActivityAt,
-      size,
-      position,
-    );
+    return newestFirstPage(query, 'r', 'last_activity_at', (row) => row.lastActivityAt, window);
   }
 
   private async post(input: NewMessage): Promise<MessageEntity> {

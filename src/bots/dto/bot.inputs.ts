@@ -9,30 +9,37 @@ export const MAX_ALLOWED_ORIGINS = 50;
 
 const NAME_RULE = { message: 'name must be 1 to 100 characters' };
 
-@InputType()
+@InputType({ description: 'A new bot.' })
 export class CreateBotInput {
-  @Field()
+  @Field({ description: 'Name shown to the support team, 1 to 100 characters once trimmed.' })
   @Trim()
   @IsString()
   @Length(1, 100, NAME_RULE)
   name: string;
 
-  @Field({ description: 'IANA zone of the support team\'s weekly calendar, e.g. "Europe/Paris".' })
+  @Field({
+    description:
+      'IANA zone of the support team\'s weekly calendar, e.g. "Europe/Paris"; BAD_USER_INPUT for an unknown zone.',
+  })
   @Trim()
   @IsIanaTimeZone()
   timeZone: string;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a bot: only the fields given change.' })
 export class UpdateBotInput {
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'New name, 1 to 100 characters once trimmed.' })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100, NAME_RULE)
   name?: string;
 
-  @Field({ nullable: true })
+  @Field({
+    nullable: true,
+    description:
+      'New IANA time zone; the weekly schedule keeps its wall-clock times and is read in the new zone.',
+  })
   @IsOptional()
   @Trim()
   @IsIanaTimeZone()

@@ -3,14 +3,31 @@ import { BotRole } from '../../common/auth/bot-role';
 import { AppError } from '../../common/errors/app-error';
 import { BotEntity } from '../bot.entity';
 
-registerEnumType(BotRole, { name: 'BotRole' });
+registerEnumType(BotRole, {
+  name: 'BotRole',
+  description:
+    'What a member may do on one bot. Roles are per bot: one account may hold different roles on different bots.',
+  valuesMap: {
+    ADMINISTRATOR: {
+      description:
+        'Everything a SUPPORT_AGENT may do, and settings: the bot, its members, engine key, availability and stories. A bot keeps at least one.',
+    },
+    SUPPORT_AGENT: {
+      description:
+        'Reads the bot, its requests and live conversations, takes and releases control, and sets its own operator profile.',
+    },
+  },
+});
 
-@ObjectType('Bot')
+@ObjectType('Bot', {
+  description:
+    'A chatbot whose conversations the support team can take over. Its members (see myRole) read it; an end user or the bot engine only reaches its support status.',
+})
 export class BotModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the bot.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Name shown to the support team, 1 to 100 characters.' })
   name: string;
 
   @Field({ description: 'IANA zone of the support team\'s weekly calendar, e.g. "Europe/Paris".' })
@@ -28,7 +45,7 @@ export class BotModel {
   /** The caller's role; null when the caller is no member (an end user, the bot engine). */
   myRole: BotRole | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When the bot was created.' })
   createdAt: Date;
 
   @Field(() => GraphQLISODateTime, {
