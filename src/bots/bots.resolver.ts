@@ -94,13 +94,15 @@ export class BotsResolver {
 
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => ID, {
-    description: 'A bot keeps at least one ADMINISTRATOR. Returns the account id.',
+    description:
+      'A bot keeps at least one ADMINISTRATOR. Live conversations the member controls go back to the bot (endReason MEMBER_REMOVED). Returns the account id.',
   })
   async removeBotMember(
     @Args('botId', { type: () => ID }) botId: string,
     @Args('accountId', { type: () => ID }) accountId: string,
+    @CallerAccountId() callerId: string,
   ): Promise<string> {
-    await this.bots.removeMember(botId, accountId);
+    await this.bots.removeMember(botId, accountId, callerId);
     return accountId;
   }
 

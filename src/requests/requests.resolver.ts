@@ -121,8 +121,10 @@ export class RequestsResolver {
   @Mutation(() => UserRequestModel, { description: 'Its end user, or a member.' })
   async closeRequest(
     @Args('requestId', { type: () => ID }) requestId: string,
+    @Granted() access: GrantedAccess,
   ): Promise<UserRequestModel> {
-    return UserRequestModel.from(await this.requests.close(requestId));
+    const closedBy = access.principal?.kind === 'account' ? access.principal.accountId : null;
+    return UserRequestModel.from(await this.requests.close(requestId, closedBy));
   }
 
   @Access(operatorsOf(target('request', 'id')), endUsersOf(target('request', 'id')))

@@ -77,6 +77,7 @@ export enum ConversationEventType {
   MESSAGE_POSTED = 'MESSAGE_POSTED',
   CONTROL_TAKEN = 'CONTROL_TAKEN',
   CONTROL_RELEASED = 'CONTROL_RELEASED',
+  CONTROL_TRANSFERRED = 'CONTROL_TRANSFERRED',
   END_USER_PRESENCE_CHANGED = 'END_USER_PRESENCE_CHANGED',
 }
 
@@ -93,7 +94,15 @@ export enum BotEventType {
   CONTROL_RELEASED = 'CONTROL_RELEASED',
 }
 
-registerEnumType(ConversationEventType, { name: 'ConversationEventType' });
+registerEnumType(ConversationEventType, {
+  name: 'ConversationEventType',
+  valuesMap: {
+    CONTROL_TRANSFERRED: {
+      description:
+        'Another agent has control: `liveConversation` is the new one. The bot stays paused throughout, and the AGENT_LEFT and AGENT_JOINED notices follow as MESSAGE_POSTED.',
+    },
+  },
+});
 registerEnumType(UserRequestChangeType, {
   name: 'UserRequestChangeType',
   valuesMap: { UPDATED: { description: 'New message, control or presence change.' } },
@@ -151,7 +160,7 @@ export class ConversationEventModel {
   @Field(() => GraphQLISODateTime)
   at: Date;
 
-  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation. */
+  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation; CONTROL_TRANSFERRED: the new one. */
   liveConversationPayload?: LiveConversationPayload;
 }
 
