@@ -781,12 +781,13 @@ describe('handoff', () => {
 describe('automatic release with two instances on one clock', () => {
   const clock = new TestClock(START);
   const prefix = `sb-a14:${randomUUID()}:`;
-  const redis = new Redis(REDIS_URL);
+  let redis: Redis;
   let drop: () => Promise<void>;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
     const database = await serverDatabase();
     drop = database.drop;
     const options = {
