@@ -41,6 +41,9 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   'Mutation.setOperatorAvatar': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
   'Mutation.startEndUserSession': ['anyone'],
   'Mutation.takeControl': ['ADMINISTRATOR|SUPPORT_AGENT of request(requestId)'],
+  'Mutation.transferControl': [
+    'ADMINISTRATOR|SUPPORT_AGENT of liveConversation(liveConversationId)',
+  ],
   'Mutation.updateAvailabilitySlot': ['ADMINISTRATOR of availabilitySlot(id)'],
   'Mutation.updateBot': ['ADMINISTRATOR of bot(id)'],
   'Mutation.updateOperatorProfile': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],

@@ -113,14 +113,15 @@ export class BotsResolver {
   @Access(administratorsOf(target('bot', 'botId')))
   @Mutation(() => ID, {
     description:
-      'Removes a member from the bot and answers its account id; its open subscriptions on the bot end at once. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. NOT_FOUND when the account is no member; CONFLICT when it is the last ADMINISTRATOR.',
+      'Removes a member from the bot and answers its account id; its open subscriptions on the bot end at once, and live conversations it controls go back to the bot (endReason MEMBER_REMOVED). ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. NOT_FOUND when the account is no member; CONFLICT when it is the last ADMINISTRATOR.',
   })
   async removeBotMember(
     @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
     @Args('accountId', { type: () => ID, description: 'The member to remove.' })
     accountId: string,
+    @CallerAccountId() callerId: string,
   ): Promise<string> {
-    await this.bots.removeMember(botId, accountId);
+    await this.bots.removeMember(botId, accountId, callerId);
     return accountId;
   }
 

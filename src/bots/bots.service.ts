@@ -41,11 +41,34 @@ const ROLE_ORDER: Record<BotRole, number> = {
 
 export type TimeZoneChangeListener = (botId: string) => Promise<void>;
 
+/**
+ * Runs inside the transaction that removes a member (the bot's row locked), before the
+ * membership is deleted: `removedBy` is the ADMINISTRATOR who removes them.
+ */
+export type MemberRemovingListener = (
+  tx: Transaction,
+  botId: string,
+  accountId: string,
+  removedBy: string | null,
+) => Promise<void>;
+
+/**
+ * Runs inside the transaction that changes a bot's automatic release delay (null: off), so that
+ * the deadlines of the conversations under control follow it.
+ */
+export type AutoReleaseChangeListener = (
+  manager: EntityManager,
+  botId: string,
+  minutes: number | null,
+) => Promise<void>;
+
 /** Bots, their members and roles, and their widget and bot engine keys. */
 @Injectable()
 export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDestroy {
   private readonly timeZoneListeners: TimeZoneChangeListener[] = [];
   private readonly membershipListeners: ((botId: string) => Promise<void>)[] = [];
+  private readonly memberRemovingListeners: MemberRemovingListener[] = [];
+  private readonly autoReleaseListeners: AutoReleaseChangeListener[] = [];
   private readonly roles = new BoundedCache<string, BotRole>(
     ROLE_CACHE_SIZE,
     ROLE_CACHE_LIFETIME_MS,
@@ -106,13 +129,37 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
         ...new Set(input.allowedOrigins.map((origin) => normalizeOrigin(origin) as string)),
       ];
     }
+    if (input.autoReleaseMinutes !== undefined && input.autoReleaseMinutes !== null) {
+      // 0 turns it off.
+      changes.autoReleaseMinutes = input.autoReleaseMinutes === 0 ? null : input.autoReleaseMinutes;
+    }
     if (Object.keys(changes).length > 0) {
-      await this.bots.update({ id: botId }, changes);
+      await this.transactions.run(async ({ manager }) => {
+        await manager.update(BotEntity, { id: botId }, changes);
+        if (
+          changes.autoReleaseMinutes !== undefined &&
+          changes.autoReleaseMinutes !== before.autoReleaseMinutes
+        ) {
+          for (const listener of this.autoReleaseListeners) {
+            await listener(manager, botId, changes.autoReleaseMinutes);
+          }
+        }
+      });
     }
     if (changes.timeZone !== undefined && changes.timeZone !== before.timeZone) {
       await Promise.all(this.timeZoneListeners.map((listener) => listener(botId)));
     }
     return this.get(botId);
+  }
+
+  /** Lets another module act in the transaction that removes a member (end what they held). */
+  onMemberRemoving(listener: MemberRemovingListener): void {
+    this.memberRemovingListeners.push(listener);
+  }
+
+  /** Lets another module act in the transaction that changes a bot's automatic release delay. */
+  onAutoReleaseChanged(listener: AutoReleaseChangeListener): void {
+    this.autoReleaseListeners.push(listener);
   }
 
   /** Locks the bot's row until the end of `manager`'s transaction: edits of one bot queue up. */
@@ -227,12 +274,24 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
     return { account, role };
   }
 
-  /** Removes a member; removing the last ADMINISTRATOR is refused (CONFLICT). */
-  async removeMember(botId: string, accountId: string): Promise<void> {
-    await this.withAdministratorsLocked(botId, async ({ manager, afterCommit }) => {
+  /**
+   * Removes a member; removing the last ADMINISTRATOR is refused (CONFLICT). Whatever the member
+   * held ends in the same transaction (the live conversations they controlled go back to the
+   * bot). `removedBy` is the ADMINISTRATOR who removes them.
+   */
+  async removeMember(
+    botId: string,
+    accountId: string,
+    removedBy: string | null = null,
+  ): Promise<void> {
+    await this.withAdministratorsLocked(botId, async (tx) => {
+      const { manager, afterCommit } = tx;
       const member = await this.memberIn(manager, botId, accountId);
       if (member.role === BotRole.ADMINISTRATOR) {
         await this.assertAnotherAdministrator(manager, botId);
+      }
+      for (const listener of this.memberRemovingListeners) {
+        await listener(tx, botId, accountId, removedBy);
       }
       await manager.delete(BotMemberEntity, { botId, accountId });
       afterCommit(() => this.membershipChanged(botId, accountId));

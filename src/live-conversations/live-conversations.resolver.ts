@@ -18,6 +18,7 @@ import { BotRole } from '../common/auth/bot-role';
 import { CallerAccountId, Granted } from '../common/auth/caller.decorators';
 import { AppError } from '../common/errors/app-error';
 import { GrantedAccess, GraphQLContext } from '../common/graphql/graphql-context';
+import { AccountEntity } from '../accounts/account.entity';
 import { loaderFor } from '../common/graphql/loaders';
 import { PageInfo } from '../common/pagination/cursor';
 import { AppConfig } from '../config/app-config';
@@ -29,6 +30,7 @@ import {
 } from '../requests/models/user-request.model';
 import { RequestsService } from '../requests/requests.service';
 import { LiveConversationsService } from './live-conversations.service';
+import { ControlChangeModel } from './models/control-change.model';
 import {
   LiveConversationChangeModel,
   LiveConversationConnection,
@@ -106,6 +108,34 @@ export class LiveConversationsResolver {
       access.role as BotRole,
     );
     return this.liveConversations.toModel(released);
+  }
+
+  @Access(operatorsOf(theLiveConversation))
+  @Mutation(() => LiveConversationModel, {
+    description:
+      "Hands control to another member of the bot without the bot regaining it: the current live conversation ends (TRANSFERRED) and the target's starts, with its own operator identity; the end user reads AGENT_LEFT then AGENT_JOINED. By the agent in control or an ADMINISTRATOR (another SUPPORT_AGENT: FORBIDDEN). The target must be a member of either role (else NOT_FOUND) other than the agent in control (BAD_USER_INPUT); the end user need not be online. Returns the target's new ACTIVE live conversation; of concurrent transfers or releases one wins, the others get NOT_IN_CONTROL.",
+  })
+  async transferControl(
+    @Args('liveConversationId', {
+      type: () => ID,
+      description: 'The ACTIVE live conversation to hand over.',
+    })
+    liveConversationId: string,
+    @Args('toAccountId', {
+      type: () => ID,
+      description: 'The member (ADMINISTRATOR or SUPPORT_AGENT of the bot) who takes over.',
+    })
+    toAccountId: string,
+    @Granted() access: GrantedAccess,
+    @CallerAccountId() accountId: string,
+  ): Promise<LiveConversationModel> {
+    const started = await this.liveConversations.transfer(
+      liveConversationId,
+      accountId,
+      access.role as BotRole,
+      toAccountId,
+    );
+    return this.liveConversations.toModel(started);
   }
 
   /** Open to every account: the list only ever holds bots the caller is a member of. */
@@ -236,6 +266,90 @@ export class LiveConversationsResolver {
     }
     return AccountModel.from(account);
   }
+
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description:
+      'The member who ended it (for MEMBER_REMOVED, the one who removed the agent); null while ACTIVE, when it ended automatically, or when the end user closed the request. Members only (end users: FORBIDDEN).',
+  })
+  async endedBy(
+    @Parent() liveConversation: LiveConversationModel,
+    @Context() ctx: GraphQLContext,
+  ): Promise<AccountModel | null> {
+    if (ctx.access?.principal?.kind !== 'account') {
+      throw AppError.forbidden('Only members of the bot may read who ended a live conversation');
+    }
+    if (!liveConversation.endedById) {
+      return null;
+    }
+    const account = await accountLoader(ctx, this.accounts).load(liveConversation.endedById);
+    return account ? AccountModel.from(account) : null;
+  }
+
+  @ResolveField(() => LiveConversationModel, {
+    nullable: true,
+    description: 'TRANSFERRED: the live conversation it was handed to; else null.',
+  })
+  async transferredTo(
+    @Parent() liveConversation: LiveConversationModel,
+    @Context() ctx: GraphQLContext,
+  ): Promise<LiveConversationModel | null> {
+    if (!liveConversation.transferredToId) {
+      return null;
+    }
+    const loader = loaderFor(ctx, 'LiveConversation.byId', (ids: readonly string[]) =>
+      this.liveConversations.byIds(ids),
+    );
+    const next = await loader.load(liveConversation.transferredToId);
+    return next ? this.liveConversations.toModel(next) : null;
+  }
+}
+
+/** The accounts of one operation, loaded together. */
+function accountLoader(ctx: GraphQLContext, accounts: AccountsService) {
+  return loaderFor(ctx, 'Account.byId', async (ids: readonly string[]) => {
+    const rows = await accounts.findByIds(ids);
+    return ids.map((id) => rows.find((account) => account.id === id) ?? null);
+  });
+}
+
+/** `from`, `to` and `by` of a change of control. */
+@Resolver(() => ControlChangeModel)
+export class ControlChangeResolver {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description: 'Who had control before; null for TAKEN.',
+  })
+  from(@Parent() change: ControlChangeModel, @Context() ctx: GraphQLContext) {
+    return this.account(change.fromId, ctx);
+  }
+
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description: 'Who has control after; null when control went back to the bot.',
+  })
+  to(@Parent() change: ControlChangeModel, @Context() ctx: GraphQLContext) {
+    return this.account(change.toId, ctx);
+  }
+
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description:
+      'Who made the change (for MEMBER_REMOVED, the member who removed the agent); null when automatic or when the end user closed the request.',
+  })
+  by(@Parent() change: ControlChangeModel, @Context() ctx: GraphQLContext) {
+    return this.account(change.byId, ctx);
+  }
+
+  private async account(id: string | null, ctx: GraphQLContext): Promise<AccountModel | null> {
+    if (!id) {
+      return null;
+    }
+    const account: AccountEntity | null = await accountLoader(ctx, this.accounts).load(id);
+    return account ? AccountModel.from(account) : null;
+  }
 }
 
 /** The live conversation of a request, and of a conversation event. */
@@ -257,13 +371,31 @@ export class RequestLiveConversationResolver {
     const active = await loader.load(request.id);
     return active ? this.liveConversations.toModel(active) : null;
   }
+
+  @ResolveField(() => [ControlChangeModel], {
+    description:
+      'Every change of control of the request, oldest first: taken, transferred, released (by a member, automatically, by closing the request, or by removing the agent from the bot). Members only (end users: FORBIDDEN).',
+  })
+  async controlHistory(
+    @Parent() request: UserRequestModel,
+    @Context() ctx: GraphQLContext,
+  ): Promise<ControlChangeModel[]> {
+    if (ctx.access?.principal?.kind !== 'account') {
+      throw AppError.forbidden('Only members of the bot may read the control history');
+    }
+    const loader = loaderFor(ctx, 'UserRequest.controlHistory', (ids: readonly string[]) =>
+      this.liveConversations.controlHistoriesOf(ids),
+    );
+    return loader.load(request.id);
+  }
 }
 
 @Resolver(() => ConversationEventModel)
 export class ConversationEventLiveConversationResolver {
   @ResolveField(() => LiveConversationModel, {
     nullable: true,
-    description: 'CONTROL_TAKEN, CONTROL_RELEASED: the live conversation; else null.',
+    description:
+      'CONTROL_TAKEN, CONTROL_RELEASED: the live conversation; CONTROL_TRANSFERRED: the new one; else null.',
   })
   liveConversation(@Parent() event: ConversationEventModel): LiveConversationPayload | null {
     return event.liveConversationPayload ?? null;

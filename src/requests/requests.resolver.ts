@@ -151,8 +151,10 @@ export class RequestsResolver {
   })
   async closeRequest(
     @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
+    @Granted() access: GrantedAccess,
   ): Promise<UserRequestModel> {
-    return UserRequestModel.from(await this.requests.close(requestId));
+    const closedBy = access.principal?.kind === 'account' ? access.principal.accountId : null;
+    return UserRequestModel.from(await this.requests.close(requestId, closedBy));
   }
 
   @Access(operatorsOf(target('request', 'id')), endUsersOf(target('request', 'id')))

@@ -58,7 +58,11 @@ export type LockedRequest = UserRequestEntity;
  * Runs inside the transaction that closes a request, with its row locked; queues what it
  * publishes with `tx.afterCommit`.
  */
-export type ClosingListener = (tx: Transaction, request: LockedRequest) => Promise<void>;
+export type ClosingListener = (
+  tx: Transaction,
+  request: LockedRequest,
+  closedBy: string | null,
+) => Promise<void>;
 
 /**
  * A change of control of a request and the notice that tells the end user: how the
@@ -82,6 +86,28 @@ export interface ControlSwitch {
    * the change and before the bot engine does.
    */
   alsoPublish: AfterCommit;
+}
+
+/**
+ * A handover of control from one person to another (see `transferControl`): the request stays
+ * HUMAN throughout, and the end user reads who left and who joined, each under their own name.
+ */
+export interface ControlTransfer {
+  /** The AGENT_LEFT notice of the agent who hands over. */
+  left: NoticeOf;
+  /** The AGENT_JOINED notice of the agent who takes over. */
+  joined: NoticeOf;
+  /** The new live conversation, carried by CONTROL_TRANSFERRED. */
+  liveConversation: LiveConversationPayload;
+  /** The caller's own publication (the lists of live conversations), after the conversation's. */
+  alsoPublish: AfterCommit;
+}
+
+/** A notice about one agent, with its text in the end user's language and the agent's snapshot. */
+export interface NoticeOf {
+  text: (language: Language) => string;
+  agentId: string;
+  operator: { displayName: string; avatarPath: string };
 }
 
 /** A message of the agent in control of a request (see `postAsAgent`). */
@@ -266,14 +292,17 @@ export class RequestsService {
     this.closingListeners.push(listener);
   }
 
-  /** Closes the request (a second close answers the closed request as it is). */
-  async close(requestId: string): Promise<UserRequestEntity> {
+  /**
+   * Closes the request (a second close answers the closed request as it is). `closedBy` is the
+   * member who closes it; null when its end user does.
+   */
+  async close(requestId: string, closedBy: string | null = null): Promise<UserRequestEntity> {
     return this.withRequestLocked(requestId, async (tx, locked) => {
       if (locked.status === RequestStatus.CLOSED) {
         return locked;
       }
       for (const listener of this.closingListeners) {
-        await listener(tx, locked);
+        await listener(tx, locked, closedBy);
       }
       const now = this.clock.now();
       await tx.manager.update(
@@ -302,6 +331,73 @@ export class RequestsService {
   ): Promise<T> {
     return this.transactions.run(async (tx) =>
       work(tx, await this.lockForUpdate(tx.manager, requestId)),
+    );
+  }
+
+  /**
+   * Locks a request's row in a transaction the caller already runs (removing a member ends the
+   * live conversations it held, each with its request locked); NOT_FOUND when there is none.
+   */
+  lockIn(tx: Transaction, requestId: string): Promise<LockedRequest> {
+    return this.lockForUpdate(tx.manager, requestId);
+  }
+
+  /**
+   * Requests whose automatic release is due at `now`, earliest deadline first (read from the
+   * partial index on `auto_release_at`: only requests under control with a deadline are in it).
+   */
+  async dueForAutoRelease(now: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.requests.query(
+      `SELECT id FROM user_requests
+        WHERE auto_release_at IS NOT NULL AND auto_release_at <= $1
+        ORDER BY auto_release_at
+        LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Runs `work` with the request locked if, and only if, its automatic release is still due at
+   * `now`: the conditional UPDATE that clears the deadline decides it in the database (it waits
+   * for the row's lock and re-checks the deadline a message may have moved meanwhile), so of
+   * several instances sweeping at once exactly one gets the request. Null when it was not due.
+   */
+  claimAutoRelease<T>(
+    requestId: string,
+    now: Date,
+    work: (tx: Transaction, request: LockedRequest) => Promise<T>,
+  ): Promise<T | null> {
+    return this.transactions.run(async (tx) => {
+      const [claimed]: [{ id: string }[], number] = await tx.manager.query(
+        `UPDATE user_requests SET auto_release_at = NULL
+          WHERE id = $1 AND auto_release_at <= $2 AND status = 'OPEN' AND control_mode = 'HUMAN'
+      RETURNING id`,
+        [requestId, now],
+      );
+      if (claimed.length === 0) {
+        return null;
+      }
+      return work(tx, await tx.manager.findOneByOrFail(UserRequestEntity, { id: requestId }));
+    });
+  }
+
+  /**
+   * In the transaction that changes a bot's automatic release delay: the requests under control
+   * get the new deadline, counted from their last activity (the takeover or transfer, or the last
+   * message of the agent or the end user); none when the delay is turned off.
+   */
+  async rescheduleAutoRelease(
+    manager: EntityManager,
+    botId: string,
+    minutes: number | null,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE user_requests
+          SET auto_release_at = CASE WHEN $2::int IS NULL THEN NULL
+                                     ELSE last_activity_at + make_interval(mins => $2::int) END
+        WHERE bot_id = $1 AND status = 'OPEN' AND control_mode = 'HUMAN'`,
+      [botId, minutes],
     );
   }
 
@@ -361,6 +457,57 @@ export class RequestsService {
         taken ? BotEventType.CONTROL_TAKEN : BotEventType.CONTROL_RELEASED,
       ),
     );
+  }
+
+  /**
+   * Within `withRequestLocked`: control passes from one person to another without the bot ever
+   * having it. The request stays HUMAN with the new live conversation in control, and the
+   * AGENT_LEFT then AGENT_JOINED notices are appended (their deadline of automatic release starts
+   * again). After commit the conversation hears CONTROL_TRANSFERRED then both notices, and the
+   * caller's `alsoPublish` runs; the bot engine hears nothing: it never had control back.
+   */
+  async transferControl(
+    tx: Transaction,
+    request: LockedRequest,
+    transfer: ControlTransfer,
+  ): Promise<void> {
+    const { manager } = tx;
+    await manager.update(
+      UserRequestEntity,
+      { id: request.id },
+      { activeLiveConversationId: transfer.liveConversation.id },
+    );
+    const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
+    const language = languageOf(endUser?.locale ?? DEFAULT_LOCALE) as Language;
+    const notices: AppendedMessage[] = [];
+    for (const [notice, about] of [
+      [SystemNotice.AGENT_LEFT, transfer.left],
+      [SystemNotice.AGENT_JOINED, transfer.joined],
+    ] as const) {
+      notices.push(
+        await this.messageLog.appendIn(manager, {
+          requestId: request.id,
+          author: MessageAuthor.SYSTEM,
+          notice,
+          text: about.text(language),
+          agentId: about.agentId,
+          operator: about.operator,
+        }),
+      );
+    }
+    const last = notices[notices.length - 1];
+    tx.afterCommit(async () => {
+      await this.streams.conversationEvent(request.id, {
+        type: ConversationEventType.CONTROL_TRANSFERRED,
+        liveConversationPayload: transfer.liveConversation,
+        banner: bannerFor(last.request.controlMode, last.endUserLocale),
+        at: transfer.liveConversation.startedAt,
+      });
+      for (const notice of notices) {
+        await this.streams.messagePosted(notice);
+      }
+    });
+    tx.afterCommit(transfer.alsoPublish);
   }
 
   /** Locks the request's row until the end of `manager`'s transaction. */

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { BotRole } from '../../common/auth/bot-role';
 import { AppError } from '../../common/errors/app-error';
 import { BotEntity } from '../bot.entity';
@@ -42,6 +42,13 @@ export class BotModel {
   })
   allowedOrigins: string[];
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Control returns to the bot after this many minutes without a message from the agent in control or the end user, counted from the takeover (or transfer) or the last such message; null: never. Set with updateBot (ADMINISTRATOR).',
+  })
+  autoReleaseMinutes: number | null;
+
   /** The caller's role; null when the caller is no member (an end user, the bot engine). */
   myRole: BotRole | null;
 
@@ -64,6 +71,7 @@ export class BotModel {
       timeZone: entity.timeZone,
       widgetKey: entity.widgetKey,
       allowedOrigins: entity.allowedOrigins,
+      autoReleaseMinutes: entity.autoReleaseMinutes ?? null,
       myRole,
       createdAt: entity.createdAt,
       botEngineKeyRotatedAt: entity.engineKeyRotatedAt,

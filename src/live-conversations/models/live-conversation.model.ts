@@ -2,7 +2,11 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from
 import { PageInfo } from '../../common/pagination/cursor';
 import { OperatorIdentityModel } from '../../operator-profiles/models/operator-identity.model';
 import { LiveConversationPayload } from '../../requests/models/user-request.model';
-import { LiveConversationEntity, LiveConversationStatus } from '../live-conversation.entity';
+import {
+  LiveConversationEndReason,
+  LiveConversationEntity,
+  LiveConversationStatus,
+} from '../live-conversation.entity';
 
 export enum LiveConversationScope {
   MINE = 'MINE',
@@ -12,6 +16,7 @@ export enum LiveConversationScope {
 export enum LiveConversationChangeType {
   STARTED = 'STARTED',
   ENDED = 'ENDED',
+  TRANSFERRED = 'TRANSFERRED',
 }
 
 registerEnumType(LiveConversationStatus, {
@@ -36,6 +41,26 @@ registerEnumType(LiveConversationChangeType, {
   valuesMap: {
     STARTED: { description: 'An agent took control.' },
     ENDED: { description: 'Control went back to the bot.' },
+    TRANSFERRED: {
+      description:
+        'The live conversation ended by a transfer to another member; a STARTED for the new one follows.',
+    },
+  },
+});
+registerEnumType(LiveConversationEndReason, {
+  name: 'LiveConversationEndReason',
+  description: 'Why a live conversation ended.',
+  valuesMap: {
+    RELEASED: { description: 'releaseControl, by the agent in control or an ADMINISTRATOR.' },
+    TRANSFERRED: { description: 'transferControl handed the conversation to another member.' },
+    AUTO_RELEASED: {
+      description:
+        "Nobody wrote (neither the agent in control nor the end user) for the bot's autoReleaseMinutes: control went back to the bot.",
+    },
+    REQUEST_CLOSED: { description: 'The request was closed (closeRequest) while under control.' },
+    MEMBER_REMOVED: {
+      description: 'The agent in control was removed from the bot; control went back to the bot.',
+    },
   },
 });
 
@@ -69,6 +94,18 @@ export class LiveConversationModel implements LiveConversationPayload {
   })
   endedAt: Date | null;
 
+  @Field(() => LiveConversationEndReason, {
+    nullable: true,
+    description: 'Why it ended; null while ACTIVE.',
+  })
+  endReason: LiveConversationEndReason | null;
+
+  /** Resolves `endedBy`. */
+  endedById: string | null;
+
+  /** Resolves `transferredTo`. */
+  transferredToId: string | null;
+
   static from(entity: LiveConversationEntity, publicUrl: string): LiveConversationModel {
     return Object.assign(new LiveConversationModel(), {
       id: entity.id,
@@ -83,6 +120,9 @@ export class LiveConversationModel implements LiveConversationPayload {
       status: entity.status,
       startedAt: entity.startedAt,
       endedAt: entity.endedAt,
+      endReason: entity.endReason ?? null,
+      endedById: entity.endedById ?? null,
+      transferredToId: entity.transferredToId ?? null,
     });
   }
 }

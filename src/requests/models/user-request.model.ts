@@ -93,6 +93,7 @@ export enum ConversationEventType {
   MESSAGE_POSTED = 'MESSAGE_POSTED',
   CONTROL_TAKEN = 'CONTROL_TAKEN',
   CONTROL_RELEASED = 'CONTROL_RELEASED',
+  CONTROL_TRANSFERRED = 'CONTROL_TRANSFERRED',
   END_USER_PRESENCE_CHANGED = 'END_USER_PRESENCE_CHANGED',
 }
 
@@ -120,6 +121,10 @@ registerEnumType(ConversationEventType, {
     },
     END_USER_PRESENCE_CHANGED: {
       description: 'The end user came online or went offline (endUserOnline).',
+    },
+    CONTROL_TRANSFERRED: {
+      description:
+        'Another agent has control: `liveConversation` is the new one. The bot stays paused throughout, and the AGENT_LEFT and AGENT_JOINED notices follow as MESSAGE_POSTED.',
     },
   },
 });
@@ -194,7 +199,7 @@ export class ConversationEventModel {
   @Field(() => GraphQLISODateTime, { description: 'When it happened.' })
   at: Date;
 
-  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation. */
+  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation; CONTROL_TRANSFERRED: the new one. */
   liveConversationPayload?: LiveConversationPayload;
 }
 
