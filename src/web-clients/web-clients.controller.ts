@@ -46,14 +46,13 @@ export class WebClientsController {
   }
 
   @Public()
-  @Get('console')
-  consoleRoot(@Res() response: Response): void {
-    response.redirect(301, '/console/');
-  }
-
-  @Public()
-  @Get('console/*path')
+  @Get(['console', 'console/*path'])
   console(@Req() request: Request, @Res() response: Response): void {
+    // Express routes /console and /console/ alike: only the bare one is sent to the app's root.
+    if (!request.path.startsWith('/console/')) {
+      response.redirect(301, '/console/');
+      return;
+    }
     const found = consoleFileFor(request.path.slice('/console/'.length));
     if (!found) {
       response

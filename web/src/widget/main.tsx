@@ -20,8 +20,10 @@ function mount(): void {
   }
   const serviceOrigin = new URL(script.src, location.href).origin;
   const start = () => {
-    const host = document.createElement('div');
+    // A tag of its own, reset inline: the page's rules for div, *, and so on do not reach it.
+    const host = document.createElement('switchboard-widget');
     host.id = 'switchboard-widget';
+    host.setAttribute('style', 'all: initial !important;');
     document.body.appendChild(host);
     const shadow = host.attachShadow({ mode: 'open' });
     const style = document.createElement('style');

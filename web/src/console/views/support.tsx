@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@urql/preact';
+import { useClient, useMutation, useQuery } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { graphql } from '../../gql';
 import { problemOf, type Problem } from '../../shared/errors';
@@ -87,29 +87,31 @@ interface Drag {
 /** Support (administrators): the weekly calendar and the temporary unavailability. */
 export function Support() {
   const { botId } = useSession();
+  const client = useClient();
   const [{ data, error }, refetch] = useQuery({ query: SCHEDULE, variables: { botId } });
   const [, replace] = useMutation(REPLACE);
   const [slots, setSlots] = useState<CalendarSlot[]>([]);
   const [draft, setDraft] = useState<CalendarSlot | null>(null);
   const [saving, setSaving] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const drag = useRef<Drag | null>(null);
   const columns = useRef<(HTMLDivElement | null)[]>([]);
 
+  const toSlots = (
+    schedule: { id: string; weekday: Weekday; startTime: string; endTime: string }[],
+  ) =>
+    schedule.map((slot) => ({
+      id: slot.id,
+      weekday: slot.weekday,
+      start: toMinutes(slot.startTime),
+      end: toMinutes(slot.endTime),
+    }));
   useEffect(() => {
     if (data) {
-      setSlots(
-        data.bot.weeklySchedule.map((slot) => ({
-          id: slot.id,
-          weekday: slot.weekday,
-          start: toMinutes(slot.startTime),
-          end: toMinutes(slot.endTime),
-        })),
-      );
+      setSlots(toSlots(data.bot.weeklySchedule));
     }
   }, [data]);
 
-  /** Saves the whole week at once, then reads it again from the service. */
+  /** Saves the whole week at once, then reads it again from the service before the next edit. */
   const save = async (next: CalendarSlot[]) => {
     setSlots(next);
     setSaving(true);
@@ -121,8 +123,13 @@ export function Support() {
         endTime: toTime(slot.end),
       })),
     });
-    setProblem(problemOf(result.error));
-    refetch({ requestPolicy: 'network-only' });
+    const fresh = await client
+      .query(SCHEDULE, { botId }, { requestPolicy: 'network-only' })
+      .toPromise();
+    if (fresh.data) {
+      setSlots(toSlots(fresh.data.bot.weeklySchedule));
+    }
+    setProblem(problemOf(result.error) ?? problemOf(fresh.error));
     setSaving(false);
   };
 
@@ -151,44 +158,54 @@ export function Support() {
     }
   };
 
+  /**
+   * A drag follows the pointer over the whole window (the slot may change column, and so its
+   * element), and ends wherever the button is released: a real move is saved, an overlap refused.
+   */
   const onPointerDown = (slot: CalendarSlot, mode: Drag['mode'], event: PointerEvent) => {
     if (event.button !== 0 || saving) {
       return;
     }
     event.stopPropagation();
     event.preventDefault();
-    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
-    drag.current = { id: slot.id, mode, x: event.clientX, y: event.clientY, moved: false };
-  };
-
-  const onPointerMove = (slot: CalendarSlot, event: PointerEvent) => {
-    const current = drag.current;
-    if (!current || current.id !== slot.id) {
-      return;
-    }
-    const dy = event.clientY - current.y;
-    if (!current.moved && Math.abs(dy) < 3 && Math.abs(event.clientX - current.x) < 3) {
-      return;
-    }
-    current.moved = true;
-    if (current.mode === 'resize') {
-      setDraft(resizedSlot(slots, slot.id, slot.end + toMin(dy)));
-    } else {
-      const weekday = weekdayAt(event.clientX) ?? slot.weekday;
-      setDraft(movedSlot(slots, slot.id, weekday, slot.start + toMin(dy)) ?? null);
-    }
-  };
-
-  const onPointerUp = () => {
-    const current = drag.current;
-    drag.current = null;
-    const result = draft;
-    setDraft(null);
-    if (current?.moved && result) {
-      void save(replaced(slots, result));
-    } else if (current?.moved) {
-      setProblem({ code: 'OVERLAP', words: 'Slots cannot overlap.' });
-    }
+    const current: Drag = { id: slot.id, mode, x: event.clientX, y: event.clientY, moved: false };
+    const before = slots;
+    let result: CalendarSlot | null = null;
+    const move = (moveEvent: PointerEvent) => {
+      const dy = moveEvent.clientY - current.y;
+      if (!current.moved && Math.abs(dy) < 3 && Math.abs(moveEvent.clientX - current.x) < 3) {
+        return;
+      }
+      current.moved = true;
+      result =
+        mode === 'resize'
+          ? resizedSlot(before, slot.id, slot.end + toMin(dy))
+          : movedSlot(
+              before,
+              slot.id,
+              weekdayAt(moveEvent.clientX) ?? slot.weekday,
+              slot.start + toMin(dy),
+            );
+      setDraft(result);
+    };
+    const end = () => {
+      removeEventListener('pointermove', move);
+      removeEventListener('pointerup', end);
+      removeEventListener('pointercancel', cancel);
+      setDraft(null);
+      if (current.moved && result) {
+        void save(replaced(before, result));
+      } else if (current.moved) {
+        setProblem({ code: 'OVERLAP', words: 'Slots cannot overlap.' });
+      }
+    };
+    const cancel = () => {
+      current.moved = false;
+      end();
+    };
+    addEventListener('pointermove', move);
+    addEventListener('pointerup', end);
+    addEventListener('pointercancel', cancel);
   };
 
   const shown = draft ? replaced(slots, draft) : slots;
@@ -202,7 +219,11 @@ export function Support() {
             Times in {data?.bot.timeZone ?? '…'} · click an empty time to add an hour, drag a slot
             to move it, drag its lower edge to extend it
           </span>
-          {saving && <span class="muted">Saving…</span>}
+          {saving && (
+            <span class="muted" data-testid="console-calendar-saving">
+              Saving…
+            </span>
+          )}
         </div>
         {(problem ?? problemOf(error)) && (
           <p class="problem" role="alert">
@@ -247,12 +268,6 @@ export function Support() {
                         height: `${toPx(slot.end - slot.start)}px`,
                       }}
                       onPointerDown={(event) => onPointerDown(slot, 'move', event)}
-                      onPointerMove={(event) => onPointerMove(slot, event)}
-                      onPointerUp={onPointerUp}
-                      onPointerCancel={() => {
-                        drag.current = null;
-                        setDraft(null);
-                      }}
                     >
                       <span class="slot-time">
                         {toTime(slot.start)}–{toTime(slot.end)}
@@ -273,8 +288,6 @@ export function Support() {
                         class="slot-resize"
                         data-testid="console-slot-resize"
                         onPointerDown={(event) => onPointerDown(slot, 'resize', event)}
-                        onPointerMove={(event) => onPointerMove(slot, event)}
-                        onPointerUp={onPointerUp}
                       />
                     </div>
                   ))}
