@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Browser, Locator, Page } from 'playwright-core';
 import { eventually, freePort } from '../support/instances';
 import { image } from '../support/images';
@@ -509,6 +510,8 @@ describe('web clients in Chromium', () => {
   it('serves the console routes and the widget script with their headers', async () => {
     const widget = await fetch(`${service}/widget.js`);
     expect(widget.status).toBe(200);
+    const script = Buffer.from(await widget.arrayBuffer());
+    expect(gzipSync(script, { level: 9 }).length).toBeLessThan(60 * 1024);
     expect(widget.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(widget.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     const route = await fetch(`${service}/console/support`);
