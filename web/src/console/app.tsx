@@ -43,15 +43,22 @@ function tabOfLocation(): Tab {
 /** The console: the sign-in form, or the signed-in app with one urql client for the token. */
 export function App() {
   const [token, setToken] = useState(storedToken);
-  const connection = useMemo(
-    () => (token ? connect(location.origin, () => token, { keepOpen: false }) : null),
-    [token],
-  );
-  useEffect(() => () => connection?.dispose(), [connection]);
   const signOut = () => {
     storeToken(null);
     setToken(null);
   };
+  const connection = useMemo(
+    () =>
+      token
+        ? connect(location.origin, () => token, {
+            keepOpen: false,
+            // 4403: the token expired while connected (or was refused): sign in again.
+            onSocketClosed: (code) => code === 4403 && signOut(),
+          })
+        : null,
+    [token],
+  );
+  useEffect(() => () => connection?.dispose(), [connection]);
   if (!token || !connection) {
     return (
       <Login
