@@ -117,9 +117,11 @@ export function LiveConversations() {
                 {row.agent.name}
                 {row.agent.id === session.me.id && <span class="muted"> (you)</span>}
               </td>
-              <td class="operator-cell">
-                <img src={row.operator.avatarUrl} alt="" width={20} height={20} />
-                {row.operator.displayName}
+              <td>
+                <span class="operator-cell">
+                  <img src={row.operator.avatarUrl} alt="" width={20} height={20} />
+                  {row.operator.displayName}
+                </span>
               </td>
               <td>{formatWhen(row.startedAt)}</td>
               <td>
