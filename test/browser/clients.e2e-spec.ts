@@ -15,6 +15,9 @@ import { TestApp } from '../support/test-app';
 
 const ROOM = 'Sam from Support';
 
+// A browser, a service and a second site on a machine that may be busy: room for slow steps.
+jest.setTimeout(120_000);
+
 /** An IANA zone where it is now between 06:00 and 18:00, so a 1 h 30 unavailability fits today. */
 function daytimeZone(): string {
   const zones = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'America/Los_Angeles'];
