@@ -121,6 +121,17 @@ describe('web clients in Chromium', () => {
       { botId: bot.id, input: { displayName: ROOM } },
       agent.token,
     );
+    await app.ok(
+      `mutation ($botId: ID!, $image: AvatarUpload!) { setOperatorAvatar(botId: $botId, image: $image) { avatarUrl } }`,
+      {
+        botId: bot.id,
+        image: {
+          contentType: 'image/png',
+          dataBase64: (await image(200, 200, 'png', '#2a9d8f')).toString('base64'),
+        },
+      },
+      agent.token,
+    );
     const visitor = await newPerson(browser);
     const widget = visitor.page;
     await widget.goto(host.page(bot.widgetKey));
@@ -181,7 +192,7 @@ describe('web clients in Chromium', () => {
     await agentMessage.waitFor();
     expect(await agentMessage.getByTestId('sb-operator-name').innerText()).toBe(ROOM);
     const avatar = await agentMessage.getByTestId('sb-operator-avatar').getAttribute('src');
-    expect(avatar).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/avatars\//);
+    expect(avatar).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/avatars\/[0-9a-f]{64}\.webp$/);
     // The avatar image loads (the service's own origin, from the host page).
     await agentMessage.getByTestId('sb-operator-avatar').evaluate((img: any) =>
       img.complete && img.naturalWidth > 0
