@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { Browser, Locator, Page } from 'playwright-core';
+import { GraphQLWsServer } from '../../src/common/graphql/graphql-ws.server';
 import { eventually, freePort } from '../support/instances';
 import { image } from '../support/images';
 import { HostSite, launchChromium, newPerson, screenshot } from '../support/browser';
@@ -289,6 +290,91 @@ describe('web clients in Chromium', () => {
       .filter({ hasText: 'Un humain a quitté la discussion' })
       .waitFor();
     await widget.getByTestId('sb-banner').waitFor({ state: 'detached' });
+    await visitor.context.close();
+  });
+
+  it('retries a send whose answer was lost with the same clientMessageId: the message is there once', async () => {
+    const { bot, agent } = await setUpBot();
+    const visitor = await newPerson(browser);
+    const widget = visitor.page;
+    let lost = 0;
+    // The first send reaches the service, but its answer never reaches the page.
+    await widget.route(`${service}/graphql`, async (route) => {
+      if (lost === 0 && route.request().postData()?.includes('WidgetSend')) {
+        lost++;
+        await route.fetch();
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await widget.goto(host.page(bot.widgetKey));
+    await widget.getByTestId('sb-launcher').click();
+    await widget.getByTestId('sb-input').fill('Is my order shipped?');
+    await widget.getByTestId('sb-send').click();
+    await widgetMessages(widget, 'END_USER').first().waitFor();
+    await widget.getByTestId('sb-pending').waitFor({ state: 'detached' });
+    expect(lost).toBe(1);
+    const requestId = await requestIdOf(bot, agent.token);
+    const log = await app.ok<any>(
+      `query ($id: ID!) { request(id: $id) { messages { seq author text } } }`,
+      { id: requestId },
+      agent.token,
+    );
+    const sent = log.request.messages.filter((m: { author: string }) => m.author === 'END_USER');
+    expect(sent).toHaveLength(1);
+    expect(await widgetMessages(widget, 'END_USER').count()).toBe(1);
+    await visitor.context.close();
+  });
+
+  it('after a dropped connection resubscribes from the last seq shown: the messages sent meanwhile appear once', async () => {
+    const { bot, agent } = await setUpBot();
+    const visitor = await newPerson(browser);
+    const widget = visitor.page;
+    // The afterSeq of every conversationEvents subscription the widget sends.
+    const afterSeqs: number[] = [];
+    widget.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const message = JSON.parse(String(payload));
+        if (message.type === 'subscribe' && message.payload.query.includes('conversationEvents')) {
+          afterSeqs.push(message.payload.variables.afterSeq);
+        }
+      }),
+    );
+    await widget.goto(host.page(bot.widgetKey));
+    await widget.getByTestId('sb-launcher').click();
+    await widget.getByTestId('sb-input').fill('Hello?');
+    await widget.getByTestId('sb-send').click();
+    await widgetMessages(widget, 'BOT').first().waitFor();
+    const requestId = await requestIdOf(bot, agent.token);
+    const taken = await app.ok<any>(
+      `mutation ($id: ID!) { takeControl(requestId: $id) { id } }`,
+      { id: requestId },
+      agent.token,
+    );
+    await widget.getByTestId('sb-banner').waitFor();
+
+    const lastShown = Math.max(...(await seqs(widgetMessages(widget))).map(Number));
+
+    // The service drops every graphql-ws connection (a network cut, a restart behind a balancer).
+    const wsServer: any = app.app.get(GraphQLWsServer);
+    const sockets: Set<{ terminate(): void }> = wsServer.server.clients;
+    sockets.forEach((socket) => socket.terminate());
+    await app.ok(
+      `mutation ($id: ID!, $text: String!) { sendAgentMessage(liveConversationId: $id, text: $text) { seq } }`,
+      { id: taken.takeControl.id, text: 'Sent while you were away' },
+      agent.token,
+    );
+    await widgetMessages(widget, 'AGENT').filter({ hasText: 'Sent while you were away' }).waitFor();
+    const shown = (await seqs(widgetMessages(widget))).map(Number);
+    const log = await app.ok<any>(
+      `query ($id: ID!) { request(id: $id) { messages { seq } } }`,
+      { id: requestId },
+      agent.token,
+    );
+    expect(shown).toEqual(log.request.messages.map((m: { seq: number }) => m.seq));
+    expect(afterSeqs[0]).toBe(0);
+    expect(afterSeqs.at(-1)).toBe(lastShown);
     await visitor.context.close();
   });
 
