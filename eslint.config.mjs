@@ -13,6 +13,8 @@ export default tseslint.config(
       'jest.config.js',
       'eslint.config.mjs',
       'test/jest-transform.js',
+      // Generated from schema.gql by `npm run web:codegen`.
+      'web/src/gql/',
     ],
   },
   js.configs.recommended,
@@ -34,7 +36,7 @@ export default tseslint.config(
   },
   {
     // Tests read GraphQL responses, whose shape the test itself asserts.
-    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'web/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -43,6 +45,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    // The web clients run in browsers (web/tsconfig.json: DOM, Preact's JSX).
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // The benchmark and the scripts are plain JavaScript run by Node: linted without types.

@@ -1,5 +1,6 @@
-// Builds the service (nest build) only when dist/ is missing or older than what it is built from:
-// `npm start` and `npm test` then start at once on a current build instead of rebuilding.
+// Builds the service and its web clients (npm run build) only when dist/ is missing or older than
+// what it is built from: `npm start` and `npm test` then start at once on a current build instead
+// of rebuilding.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +9,18 @@ const root = join(import.meta.dirname, '..');
 const SOURCES = [
   'src',
   'migrations',
+  'web',
   'package.json',
   'package-lock.json',
   'tsconfig.json',
   'tsconfig.build.json',
   'nest-cli.json',
+];
+/** What one build writes: the oldest of them must be newer than every source. */
+const OUTPUTS = [
+  join('dist', 'src', 'main.js'),
+  join('dist', 'web', 'widget.js'),
+  join('dist', 'web', 'console', 'index.html'),
 ];
 
 /** The newest modification time under `path` (a file or a directory). */
@@ -30,10 +38,10 @@ function newest(path) {
   );
 }
 
-const built = statSync(join(root, 'dist', 'src', 'main.js'), { throwIfNoEntry: false });
+const built = OUTPUTS.map((output) => statSync(join(root, output), { throwIfNoEntry: false }));
 const changed = Math.max(...SOURCES.map((source) => newest(join(root, source))));
-if (built && built.mtimeMs >= changed) {
+if (built.every((stat) => stat && stat.mtimeMs >= changed)) {
   process.exit(0);
 }
-const result = spawnSync('npx', ['nest', 'build'], { cwd: root, stdio: 'inherit' });
+const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -27,10 +27,11 @@ import { GraphiqlModule } from './graphiql/graphiql.module';
 import { LoggingModule } from './observability/logging';
 import { Metrics } from './observability/metrics';
 import { MetricsModule } from './observability/metrics.module';
+import { WebClientsModule } from './web-clients/web-clients.module';
 
 /**
  * The whole service: configuration, logs, the shared-state adapters, database, GraphQL, access,
- * metrics, the domain modules, health, and the development GraphiQL.
+ * metrics, the domain modules, health, the development GraphiQL, and the web clients.
  */
 @Module({})
 export class AppModule {
@@ -64,6 +65,7 @@ export class AppModule {
         PresenceModule,
         HealthModule,
         GraphiqlModule.forRoot(config),
+        WebClientsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

@@ -899,7 +899,7 @@ describe('guards narrowed by the operator', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('refuses a browser upgrade from an unlisted origin with 403 before the handshake', async () => {
+  it('refuses a browser upgrade from an unlisted origin with 403 before the handshake, not from its own', async () => {
     const account = await registerAccount(app);
     const socket = rawSocket(app, { origin: 'https://b.example' });
     const status = await new Promise<number | undefined>((resolve) => {
@@ -910,7 +910,9 @@ describe('guards narrowed by the operator', () => {
     expect(status).toBe(403);
     socket.terminate();
 
-    for (const headers of [{ origin: 'https://a.example' }, {}] as Record<string, string>[]) {
+    // Listed, the service's own origin (its agent console), and no Origin (not a browser).
+    const own = { origin: origin(app) };
+    for (const headers of [{ origin: 'https://a.example' }, own, {}] as Record<string, string>[]) {
       const allowed = rawSocket(app, headers);
       await opened(allowed);
       const ack = nextMessage(allowed, 'connection_ack');

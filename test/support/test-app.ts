@@ -48,6 +48,8 @@ export class TestApp {
       redis?: { url: string; prefix: string };
       /** More environment, over the defaults below (e.g. a guard's variable). */
       env?: Record<string, string>;
+      /** Listen on this port rather than a free one the OS picks (a known PUBLIC_URL). */
+      port?: number;
     } = {},
   ): Promise<TestApp> {
     const { config } = loadConfig({
@@ -76,7 +78,7 @@ export class TestApp {
       logger: ['error', 'warn'],
     });
     configureApp(app, config);
-    await app.listen(0, '127.0.0.1');
+    await app.listen(options.port ?? 0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     return new TestApp(app, config, clock, `http://127.0.0.1:${port}/graphql`);
   }

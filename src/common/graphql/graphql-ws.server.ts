@@ -34,7 +34,7 @@ import { ConnectionHooks } from './connection-hooks';
 import { GraphQLContext } from './graphql-context';
 import { GRAPHQL_PATH } from './graphql.options';
 import { checkTokens, GraphQLLimits, limitRules } from './limits';
-import { isOriginAllowed } from './origins';
+import { isOriginAllowed, isOwnOrigin } from './origins';
 import { Metrics, OperationType } from '../../observability/metrics';
 import { recordOperation } from '../../observability/operation-log.plugin';
 
@@ -67,8 +67,8 @@ type ConnectionContext = WsContext<Record<string, unknown> | undefined, Connecti
 /**
  * graphql-ws on the GraphQL path, owned here rather than by @nestjs/graphql so that every guard
  * of a long-lived socket is in one place:
- * - browser upgrades from an origin outside `CORS_ORIGINS` are refused with HTTP 403 before the
- *   handshake; frames above `WS_MAX_PAYLOAD` close the connection with 1009;
+ * - browser upgrades from an origin outside `CORS_ORIGINS` (other than the service's own, where
+ *   the agent console runs) are refused with HTTP 403 before the handshake; frames above `WS_MAX_PAYLOAD` close the connection with 1009;
  * - no `connection_init` within `WS_INIT_TIMEOUT`: 4408; a missing or invalid credential, an end
  *   user whose page is outside its bot's `allowedOrigins`, or a token that expires while the
  *   connection is open: 4403;
@@ -297,7 +297,11 @@ export class GraphQLWsServer implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && !isOriginAllowed(origin, this.config.guards.corsOrigins)) {
+    if (
+      origin !== undefined &&
+      !isOriginAllowed(origin, this.config.guards.corsOrigins) &&
+      !isOwnOrigin(origin, this.config.publicUrl, request.headers.host)
+    ) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
