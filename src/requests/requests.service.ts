@@ -27,6 +27,9 @@ import {
 } from './models/user-request.model';
 import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { liveConversationData, requestData } from '../webhooks/webhook-payloads';
 
 const LOCATION_CACHE_SIZE = 50_000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
@@ -113,6 +116,7 @@ export class RequestsService {
     private readonly stories: StoriesService,
     private readonly availability: AvailabilityService,
     private readonly clock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   /**
@@ -122,7 +126,8 @@ export class RequestsService {
   async open(endUserId: string, botId: string): Promise<UserRequestEntity> {
     const { state } = await this.availability.status(botId);
     const actions = await this.stories.playEntryStory(botId, state);
-    return this.transactions.run(async ({ manager, afterCommit }) => {
+    return this.transactions.run(async (tx) => {
+      const { manager, afterCommit } = tx;
       const now = this.clock.now();
       const created = await manager.save(
         manager.create(UserRequestEntity, {
@@ -138,11 +143,17 @@ export class RequestsService {
           createdAt: now,
         }),
       );
+      await this.outbox.record(tx, {
+        botId,
+        type: WebhookEventType.REQUEST_OPENED,
+        data: { request: requestData(created) },
+        occurredAt: now,
+      });
       const appended: AppendedMessage[] = [];
       for (const action of actions) {
         if (action.kind === 'SEND_MESSAGE') {
           appended.push(
-            await this.messageLog.appendIn(manager, {
+            await this.messageLog.appendIn(tx, {
               requestId: created.id,
               author: MessageAuthor.BOT,
               text: action.text,
@@ -279,6 +290,12 @@ export class RequestsService {
         { status: RequestStatus.CLOSED, closedAt: now, lastActivityAt: now, awaitingHuman: false },
       );
       const closed = await tx.manager.findOneByOrFail(UserRequestEntity, { id: requestId });
+      await this.outbox.record(tx, {
+        botId: closed.botId,
+        type: WebhookEventType.REQUEST_CLOSED,
+        data: { request: requestData(closed) },
+        occurredAt: now,
+      });
       tx.afterCommit(() => this.streams.requestChanged(closed, UserRequestChangeType.CLOSED));
       return closed;
     });
@@ -323,7 +340,17 @@ export class RequestsService {
         : { controlMode: change.mode, activeLiveConversationId: null },
     );
     const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
-    const notice = await this.messageLog.appendIn(manager, {
+    const taken = change.mode === ControlMode.HUMAN;
+    const { liveConversation } = change;
+    await this.outbox.record(tx, {
+      botId: request.botId,
+      type: taken ? WebhookEventType.CONTROL_TAKEN : WebhookEventType.CONTROL_RELEASED,
+      data: { requestId: request.id, liveConversation: liveConversationData(liveConversation) },
+      occurredAt: taken
+        ? liveConversation.startedAt
+        : (liveConversation.endedAt ?? this.clock.now()),
+    });
+    const notice = await this.messageLog.appendIn(tx, {
       requestId: request.id,
       author: MessageAuthor.SYSTEM,
       notice: change.notice,
@@ -331,8 +358,6 @@ export class RequestsService {
       agentId: change.agentId,
       operator: change.operator,
     });
-    const taken = change.mode === ControlMode.HUMAN;
-    const { liveConversation } = change;
     tx.afterCommit(async () => {
       await this.streams.conversationEvent(request.id, {
         type: taken ? ConversationEventType.CONTROL_TAKEN : ConversationEventType.CONTROL_RELEASED,

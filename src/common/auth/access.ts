@@ -2,7 +2,14 @@ import { SetMetadata } from '@nestjs/common';
 import { BotRole } from './bot-role';
 
 /** The kinds of resource whose bot the access guard can find. */
-export type TargetKind = 'bot' | 'availabilitySlot' | 'story' | 'request' | 'liveConversation';
+export type TargetKind =
+  | 'bot'
+  | 'availabilitySlot'
+  | 'story'
+  | 'request'
+  | 'liveConversation'
+  | 'webhook'
+  | 'webhookDelivery';
 
 /** Picks the target of an operation out of its GraphQL arguments. */
 export type TargetPicker = (args: Record<string, unknown>) => { kind: TargetKind; id: unknown };

@@ -1,0 +1,149 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { PageInfo } from '../../common/pagination/cursor';
+import { WebhookDeliveryEntity } from '../webhook-delivery.entity';
+import { WebhookDeliveryStatus, WebhookEventType } from '../webhook-event-type';
+import { WebhookEntity } from '../webhook.entity';
+
+@ObjectType('Webhook', {
+  description:
+    "An integrator's HTTP endpoint, told about the bot's events of the chosen types by signed POSTs (see the delivery log, webhookDeliveries). ADMINISTRATORs of the bot only.",
+})
+export class WebhookModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID, { description: 'The bot whose events are delivered.' })
+  botId: string;
+
+  @Field({ description: 'Where every delivery is POSTed.' })
+  url: string;
+
+  @Field(() => [WebhookEventType], { description: 'The event types delivered.' })
+  events: WebhookEventType[];
+
+  @Field({ description: 'False: nothing is sent; queued deliveries wait until it is enabled.' })
+  enabled: boolean;
+
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+
+  static from(entity: WebhookEntity): WebhookModel {
+    return Object.assign(new WebhookModel(), {
+      id: entity.id,
+      botId: entity.botId,
+      url: entity.url,
+      events: entity.events,
+      enabled: entity.enabled,
+      createdAt: entity.createdAt,
+    });
+  }
+}
+
+@ObjectType('WebhookWithSecret', {
+  description:
+    'A webhook with its signing secret: returned only by createWebhook and rotateWebhookSecret.',
+})
+export class WebhookWithSecretModel {
+  @Field(() => WebhookModel)
+  webhook: WebhookModel;
+
+  @Field({
+    description:
+      'Signs every delivery (the switchboard-signature header). Shown only here: keep it; rotate it if it is lost.',
+  })
+  secret: string;
+}
+
+@ObjectType('WebhookDelivery', {
+  description: 'One event for one webhook, with the outcome of its attempts.',
+})
+export class WebhookDeliveryModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  webhookId: string;
+
+  @Field(() => ID, {
+    description:
+      'The event, the same in every attempt and redelivery (switchboard-event-id): receivers deduplicate on it.',
+  })
+  eventId: string;
+
+  @Field(() => WebhookEventType)
+  eventType: WebhookEventType;
+
+  @Field(() => WebhookDeliveryStatus)
+  status: WebhookDeliveryStatus;
+
+  @Field(() => Int, { description: 'Attempts made so far, redeliveries included.' })
+  attempts: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'HTTP status of the last attempt; null when it got no response (or none yet).',
+  })
+  lastStatusCode: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the last attempt failed (a status, a timeout, a refused target); null after a success.',
+  })
+  lastError: string | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'PENDING: when it is next attempted (while an attempt runs, when that attempt is given up). Null once SUCCEEDED or FAILED.',
+  })
+  nextAttemptAt: Date | null;
+
+  @Field(() => GraphQLISODateTime, { description: 'When the event was queued for this webhook.' })
+  createdAt: Date;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When a receiver answered 2xx; null until then.',
+  })
+  deliveredAt: Date | null;
+
+  static from(entity: WebhookDeliveryEntity): WebhookDeliveryModel {
+    return Object.assign(new WebhookDeliveryModel(), {
+      id: entity.id,
+      webhookId: entity.webhookId,
+      eventId: entity.eventId,
+      eventType: entity.eventType,
+      status: entity.status,
+      attempts: entity.attempts,
+      lastStatusCode: entity.lastStatusCode,
+      lastError: entity.lastError,
+      nextAttemptAt: entity.nextAttemptAt,
+      createdAt: entity.createdAt,
+      deliveredAt: entity.deliveredAt,
+    });
+  }
+}
+
+@ObjectType('WebhookDeliveryEdge')
+export class WebhookDeliveryEdge {
+  @Field({ description: 'Pass as `after` to read the deliveries after this one.' })
+  cursor: string;
+
+  @Field(() => WebhookDeliveryModel)
+  node: WebhookDeliveryModel;
+}
+
+@ObjectType('WebhookDeliveryConnection', {
+  description: "A page of a webhook's deliveries, newest first.",
+})
+export class WebhookDeliveryConnection {
+  @Field(() => [WebhookDeliveryEdge])
+  edges: WebhookDeliveryEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  @Field(() => Int, { description: 'Deliveries matching the filter, over every page.' })
+  totalCount: number;
+}
