@@ -337,46 +337,77 @@ describe('webhooks', () => {
   });
 
   describe('management', () => {
-    it('stops delivering to a disabled webhook, and sends what waited once it is enabled again', async () => {
+    it('records nothing for a disabled webhook, and delivers again once it is enabled', async () => {
       const { bot, admin, webhookId, hookPath, received, waitFor } = await hooked([
         'REQUEST_OPENED',
       ]);
-      const endUser = await startSession(app, bot);
-      await openRequest(app, endUser);
+      await openRequest(app, await startSession(app, bot));
       await waitFor(1);
+      const url = receiver.url(hookPath);
       const disabled = (
         await app.ok(
           UPDATE,
-          {
-            id: webhookId,
-            input: { url: receiver.url(hookPath), events: ['REQUEST_OPENED'], enabled: false },
-          },
+          { id: webhookId, input: { url, events: ['REQUEST_OPENED'], enabled: false } },
           admin.token,
         )
       ).updateWebhook;
       expect(disabled.enabled).toBe(false);
       await openRequest(app, await startSession(app, bot));
-      await sleep(500);
-      expect(received()).toHaveLength(1);
-      expect((await deliveries(admin, webhookId, 'PENDING')).totalCount).toBe(1);
-
       // An update without `enabled` keeps it disabled.
       await app.ok(
         UPDATE,
-        { id: webhookId, input: { url: receiver.url(hookPath), events: ['REQUEST_OPENED'] } },
+        { id: webhookId, input: { url, events: ['REQUEST_OPENED'] } },
         admin.token,
       );
-      await sleep(300);
+      await openRequest(app, await startSession(app, bot));
+      await sleep(500);
       expect(received()).toHaveLength(1);
+      expect((await deliveries(admin, webhookId)).totalCount).toBe(1);
+
       await app.ok(
         UPDATE,
-        {
-          id: webhookId,
-          input: { url: receiver.url(hookPath), events: ['REQUEST_OPENED'], enabled: true },
-        },
+        { id: webhookId, input: { url, events: ['REQUEST_OPENED'], enabled: true } },
         admin.token,
       );
-      await waitFor(2);
+      const endUser = await startSession(app, bot);
+      await openRequest(app, endUser);
+      const [, next] = await waitFor(2);
+      expect(next.body.data.request.endUserId).toBe(endUser.id);
+      await sleep(300);
+      expect(received()).toHaveLength(2);
+    });
+
+    it('holds the retries of a webhook disabled meanwhile until it is enabled again', async () => {
+      const { bot, admin, webhookId, hookPath, received, waitFor } = await hooked([
+        'REQUEST_OPENED',
+      ]);
+      const url = receiver.url(hookPath);
+      receiver.answer = (d) => (d.body.botId === bot.id && received().length === 1 ? 500 : 200);
+      try {
+        await openRequest(app, await startSession(app, bot));
+        await waitFor(1);
+        await eventuallyLog(admin, webhookId, (l) =>
+          l.edges[0]?.node.lastStatusCode === 500 ? l : undefined,
+        );
+        await app.ok(
+          UPDATE,
+          { id: webhookId, input: { url, events: ['REQUEST_OPENED'], enabled: false } },
+          admin.token,
+        );
+        clock.advance(10_000);
+        await sleep(500);
+        expect(received()).toHaveLength(1);
+        await app.ok(
+          UPDATE,
+          { id: webhookId, input: { url, events: ['REQUEST_OPENED'], enabled: true } },
+          admin.token,
+        );
+        const [first, retried] = await waitFor(2);
+        expect(retried.body.id).toBe(first.body.id);
+        expect(retried.headers['switchboard-delivery-attempt']).toBe('2');
+      } finally {
+        receiver.answer = () => 200;
+      }
     });
 
     it('sends nothing more to a deleted webhook, queued deliveries included', async () => {

@@ -34,7 +34,7 @@ export class WebhookInput {
   @Field(() => Boolean, {
     nullable: true,
     description:
-      'Whether deliveries are sent. Default on create: true; on update, omitted keeps the current value. Deliveries queued while disabled wait and are sent once it is enabled again.',
+      'Whether events are delivered. While disabled, no event is recorded for it, and retries queued before wait until it is enabled again. Default on create: true; on update, omitted keeps the current value.',
   })
   @IsOptional()
   @IsBoolean()

@@ -21,7 +21,10 @@ export class WebhookModel {
   @Field(() => [WebhookEventType], { description: 'The event types delivered.' })
   events: WebhookEventType[];
 
-  @Field({ description: 'False: nothing is sent; queued deliveries wait until it is enabled.' })
+  @Field({
+    description:
+      'False: no event is recorded for it, and retries queued before wait until it is enabled again.',
+  })
   enabled: boolean;
 
   @Field(() => GraphQLISODateTime)
