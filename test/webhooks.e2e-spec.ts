@@ -3,7 +3,6 @@ import { TestApp } from './support/test-app';
 import { TestClock } from './support/test-clock';
 import {
   TestAccount,
-  TestBot,
   botWithTeam,
   codes,
   openRequest,

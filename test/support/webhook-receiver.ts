@@ -27,14 +27,11 @@ export class WebhookReceiver {
   readonly received: ReceivedDelivery[] = [];
   answer: (delivery: ReceivedDelivery) => Answer = () => 200;
 
-  private constructor(
-    private readonly server: Server,
-    readonly baseUrl: string,
-  ) {}
+  private readonly server: Server;
+  private port = 0;
 
-  static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
-    const server = createServer((request, response) => {
+  private constructor() {
+    this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -46,9 +43,8 @@ export class WebhookReceiver {
           body: JSON.parse(rawBody) as ReceivedDelivery['body'],
           at: Date.now(),
         };
-        const self = receiver as WebhookReceiver;
-        self.received.push(delivery);
-        const answer = self.answer(delivery);
+        this.received.push(delivery);
+        const answer = this.answer(delivery);
         if (answer === 'hang') {
           return;
         }
@@ -61,10 +57,17 @@ export class WebhookReceiver {
         }, delayMs);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}`);
+  }
+
+  static async start(): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    receiver.port = (receiver.server.address() as AddressInfo).port;
     return receiver;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   url(path = '/hook'): string {
