@@ -81,6 +81,11 @@ export interface ControlSwitch {
   /** The live conversation the change starts or ends, carried by the conversation's event. */
   liveConversation: LiveConversationPayload;
   /**
+   * HUMAN only: the live conversation that had control until this one (a transfer from one
+   * person to another). The webhooks then hear CONTROL_TRANSFERRED instead of CONTROL_TAKEN.
+   */
+  previousLiveConversationId?: string;
+  /**
    * The caller's own publication (the lists of live conversations), after the conversation heard
    * the change and before the bot engine does.
    */
@@ -342,14 +347,7 @@ export class RequestsService {
     const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
     const taken = change.mode === ControlMode.HUMAN;
     const { liveConversation } = change;
-    await this.outbox.record(tx, {
-      botId: request.botId,
-      type: taken ? WebhookEventType.CONTROL_TAKEN : WebhookEventType.CONTROL_RELEASED,
-      data: { requestId: request.id, liveConversation: liveConversationData(liveConversation) },
-      occurredAt: taken
-        ? liveConversation.startedAt
-        : (liveConversation.endedAt ?? this.clock.now()),
-    });
+    await this.recordControlChange(tx, request, change);
     const notice = await this.messageLog.appendIn(tx, {
       requestId: request.id,
       author: MessageAuthor.SYSTEM,
@@ -376,6 +374,44 @@ export class RequestsService {
         taken ? BotEventType.CONTROL_TAKEN : BotEventType.CONTROL_RELEASED,
       ),
     );
+  }
+
+  /**
+   * The webhook event of a change of control, in its transaction: CONTROL_TAKEN, CONTROL_RELEASED,
+   * or CONTROL_TRANSFERRED when a person takes over from another.
+   */
+  private async recordControlChange(
+    tx: Transaction,
+    request: LockedRequest,
+    change: ControlSwitch,
+  ): Promise<void> {
+    const { liveConversation, previousLiveConversationId } = change;
+    const data = {
+      requestId: request.id,
+      liveConversation: liveConversationData(liveConversation),
+    };
+    const occurredAt = () =>
+      change.mode === ControlMode.HUMAN
+        ? liveConversation.startedAt
+        : (liveConversation.endedAt ?? this.clock.now());
+    if (change.mode === ControlMode.HUMAN && previousLiveConversationId) {
+      await this.outbox.record(tx, {
+        botId: request.botId,
+        type: WebhookEventType.CONTROL_TRANSFERRED,
+        data: { ...data, previousLiveConversationId },
+        occurredAt: occurredAt(),
+      });
+      return;
+    }
+    await this.outbox.record(tx, {
+      botId: request.botId,
+      type:
+        change.mode === ControlMode.HUMAN
+          ? WebhookEventType.CONTROL_TAKEN
+          : WebhookEventType.CONTROL_RELEASED,
+      data,
+      occurredAt: occurredAt(),
+    });
   }
 
   /** Locks the request's row until the end of `manager`'s transaction. */
