@@ -7,12 +7,18 @@
 // Prints the latency of the query (p50, p99, max over STATUS_BENCH_CALLS sequential calls, after
 // a warm-up) and the longest event-loop delay the service saw meanwhile (bench/probe.cjs): the
 // time every other request in flight waited behind it; beside it, the longest delay of the idle
-// service over a few seconds just before, the noise floor of the machine.
+// service over a few seconds just before, the noise floor of the machine. Each bot also has
+// STATUS_BENCH_OVERRIDES dated overrides (holidays and special hours, default 30).
+//
+// First, without the service: the CPU one status computation costs (template + overrides +
+// unavailability, `computeSupportStatus` of the built code) for a bot of 20 slots and 30
+// overrides, over STATUS_BENCH_CPU_STATUSES instants spread over the coming months, against the
+// target of 0.5 ms per status.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { HttpClient, inParallel } from './lib/clients.mjs';
 import { ServerProcess } from './lib/processes.mjs';
@@ -22,6 +28,10 @@ const BOTS = Number(env.STATUS_BENCH_BOTS ?? 50);
 const CALLS = Number(env.STATUS_BENCH_CALLS ?? 200);
 const WARM_UP_CALLS = Number(env.STATUS_BENCH_WARM_UP ?? 20);
 const IDLE_BASELINE_MS = Number(env.STATUS_BENCH_IDLE_MS ?? 3000);
+const OVERRIDES = Number(env.STATUS_BENCH_OVERRIDES ?? 30);
+const CPU_STATUSES = Number(env.STATUS_BENCH_CPU_STATUSES ?? 20000);
+/** CPU per status the computation must stay under (issue 13). */
+const STATUS_CPU_TARGET_MS = 0.5;
 // Time zones on both hemispheres, with and without DST, and a half-hour offset.
 const TIME_ZONES = [
   'Europe/Paris',
@@ -31,7 +41,7 @@ const TIME_ZONES = [
   'America/Santiago',
   'UTC',
 ];
-const QUERY = 'query { bots { id supportStatus { state changesAt } } }';
+const QUERY = 'query { bots { id supportStatus { state changesAt override { date } } } }';
 const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const log = (...args) =>
   console.log(`[status-bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -96,11 +106,98 @@ function weekOf(bot) {
   ];
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `OVERRIDES` dated overrides from two days after `fromDay` (a UTC day number, so that every
+ * zone's today is before them), one every third day: holidays, special hours on one range, and
+ * split special hours (touching ranges, one running to 24:00), shifted per bot.
+ */
+function overridesOf(bot, fromDay) {
+  const shift = (bot * 7) % 45;
+  return Array.from({ length: OVERRIDES }, (_, i) => {
+    const date = new Date((fromDay + 2 + i * 3) * DAY_MS).toISOString().slice(0, 10);
+    switch (i % 3) {
+      case 0:
+        return { date, label: `Holiday ${i}`, ranges: [] };
+      case 1:
+        return { date, ranges: [{ startTime: clock(10 * 60 + shift), endTime: clock(14 * 60) }] };
+      default:
+        return {
+          date,
+          label: 'Late opening',
+          ranges: [
+            { startTime: clock(12 * 60 + shift), endTime: clock(18 * 60) },
+            { startTime: clock(18 * 60), endTime: '24:00' },
+          ],
+        };
+    }
+  });
+}
+
+const minuteOf = (text) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
+
+/**
+ * The CPU of one status computation, in the built code, for bots of 20 slots and `OVERRIDES`
+ * overrides in the benchmark's zones, at instants spread over the next 100 days (the zone offset
+ * cache warmed as in a running service).
+ */
+async function statusComputationCpu() {
+  const schedule = await import(
+    pathToFileURL(root('dist/src/availability/weekly-schedule.js')).href
+  );
+  const computeSupportStatus =
+    schedule.computeSupportStatus ?? schedule.default.computeSupportStatus;
+  const today = Math.floor(Date.now() / DAY_MS);
+  const bots = Array.from({ length: BOTS }, (_, i) => ({
+    timeZone: TIME_ZONES[i % TIME_ZONES.length],
+    schedule: {
+      slots: weekOf(i).map((slot) => ({
+        weekday: slot.weekday,
+        startMinute: minuteOf(slot.startTime),
+        endMinute: minuteOf(slot.endTime),
+      })),
+      overrides: overridesOf(i, today).map((override) => ({
+        date: override.date,
+        ranges: override.ranges.map((range) => ({
+          startMinute: minuteOf(range.startTime),
+          endMinute: minuteOf(range.endTime),
+        })),
+      })),
+    },
+  }));
+  const instant = (i) => new Date(today * DAY_MS + ((i * 7_919_113) % (100 * DAY_MS)));
+  let checksum = 0;
+  const run = (count) => {
+    for (let i = 0; i < count; i += 1) {
+      const bot = bots[i % bots.length];
+      // Every tenth status under a temporary unavailability of an hour.
+      const at = instant(i);
+      const until = i % 10 === 0 ? new Date(at.getTime() + 60 * 60 * 1000) : null;
+      const status = computeSupportStatus(bot.schedule, bot.timeZone, at, until);
+      checksum += status.changesAt === null ? 0 : 1;
+    }
+  };
+  run(Math.min(CPU_STATUSES, 5000));
+  const before = process.cpuUsage();
+  run(CPU_STATUSES);
+  const { user, system } = process.cpuUsage(before);
+  if (checksum === 0) {
+    throw new Error('no status ever changes: the schedules are wrong');
+  }
+  return (user + system) / 1000 / CPU_STATUSES;
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function main() {
+  const statusCpuMs = await statusComputationCpu();
+  log(
+    `computeSupportStatus, 20 slots + ${OVERRIDES} overrides: ${round(statusCpuMs * 1000)} µs CPU per status` +
+      ` over ${CPU_STATUSES} (target < ${STATUS_CPU_TARGET_MS * 1000} µs: ${statusCpuMs < STATUS_CPU_TARGET_MS ? 'met' : 'MISSED'})`,
+  );
   const database = await scratchDatabase();
   let service;
   try {
@@ -135,7 +232,8 @@ async function main() {
       },
     );
     const token = register.accessToken;
-    log(`creating ${BOTS} bots with 20 slots each`);
+    log(`creating ${BOTS} bots with 20 slots and ${OVERRIDES} overrides each`);
+    const today = Math.floor(Date.now() / DAY_MS);
     await inParallel(Array.from({ length: BOTS }), 8, async (_, i) => {
       const { createBot } = await http.ok(
         `mutation ($input: CreateBotInput!) { createBot(input: $input) { id } }`,
@@ -147,6 +245,13 @@ async function main() {
         { botId: createBot.id, slots: weekOf(i) },
         token,
       );
+      for (const input of overridesOf(i, today)) {
+        await http.ok(
+          `mutation ($botId: ID!, $input: AvailabilityOverrideInput!) { setAvailabilityOverride(botId: $botId, input: $input) { id } }`,
+          { botId: createBot.id, input },
+          token,
+        );
+      }
     });
 
     const call = async () => {
@@ -183,6 +288,9 @@ async function main() {
     const figures = {
       bots: BOTS,
       slotsPerBot: 20,
+      overridesPerBot: OVERRIDES,
+      statusComputationCpuMs: round(statusCpuMs * 1000) / 1000,
+      statusComputationTargetMs: STATUS_CPU_TARGET_MS,
       calls: CALLS,
       firstCallMs: round(first),
       p50Ms: round(percentile(times, 50)),
@@ -194,9 +302,12 @@ async function main() {
       idleLongestEventLoopDelayMs: round(idle.max),
       loadAverage: os.loadavg().map(round),
     };
-    log(`bots { supportStatus }, ${BOTS} bots x 20 slots, ${CALLS} sequential calls`);
+    log(
+      `bots { supportStatus }, ${BOTS} bots x 20 slots x ${OVERRIDES} overrides, ${CALLS} sequential calls`,
+    );
     console.log(
       [
+        `  status computation CPU   ${round(statusCpuMs * 1000)} µs per status (target < ${STATUS_CPU_TARGET_MS * 1000} µs)`,
         `  first call (cold)        ${figures.firstCallMs} ms`,
         `  p50                      ${figures.p50Ms} ms`,
         `  p99                      ${figures.p99Ms} ms`,

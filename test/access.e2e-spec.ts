@@ -28,6 +28,7 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   'Mutation.releaseControl': [
     'ADMINISTRATOR|SUPPORT_AGENT of liveConversation(liveConversationId)',
   ],
+  'Mutation.removeAvailabilityOverride': ['ADMINISTRATOR of availabilityOverride(id)'],
   'Mutation.removeAvailabilitySlot': ['ADMINISTRATOR of availabilitySlot(id)'],
   'Mutation.removeBotMember': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.removeOperatorAvatar': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
@@ -39,10 +40,14 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   ],
   'Mutation.sendBotMessage': ['BOT_ENGINE of request(requestId)'],
   'Mutation.sendUserMessage': ['END_USER of request(requestId)'],
+  'Mutation.setAvailabilityOverride': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.setEntryStory': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.setOperatorAvatar': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
   'Mutation.startEndUserSession': ['anyone'],
   'Mutation.takeControl': ['ADMINISTRATOR|SUPPORT_AGENT of request(requestId)'],
+  'Mutation.transferControl': [
+    'ADMINISTRATOR|SUPPORT_AGENT of liveConversation(liveConversationId)',
+  ],
   'Mutation.updateAvailabilitySlot': ['ADMINISTRATOR of availabilitySlot(id)'],
   'Mutation.updateBot': ['ADMINISTRATOR of bot(id)'],
   'Mutation.updateOperatorProfile': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],

@@ -85,7 +85,7 @@ describe('graceful shutdown of a real process', () => {
 
   beforeAll(async () => {
     cluster = await Cluster.start({ instances: 1, redis: false, env: { SHUTDOWN_GRACE: '5s' } });
-  });
+  }, 120_000);
   afterAll(() => cluster?.stop());
 
   it('on SIGTERM turns not ready, closes graphql-ws with 1001, and exits 0 within SHUTDOWN_GRACE', async () => {
@@ -148,7 +148,7 @@ describe('a production-mode process', () => {
       env: { NODE_ENV: 'production', AUTH_SECRET: SECRET, LOG_LEVEL: 'log' },
     });
     instance = cluster.instances[0];
-  });
+  }, 120_000);
   afterAll(() => cluster?.stop());
 
   it('refuses introspection', async () => {

@@ -41,7 +41,7 @@ describe('several instances: an instance or Redis dies', () => {
       env: { RATE_LIMIT_MESSAGES: '1000/10s' },
     });
     [a, b, c] = cluster.instances;
-  }, 60_000);
+  }, 150_000);
   afterAll(() => cluster?.stop());
 
   const isOnline = async (instance: Instance, requestId: string, token: string) =>

@@ -84,7 +84,7 @@ describe('several instances sharing PostgreSQL and Redis', () => {
   beforeAll(async () => {
     cluster = await Cluster.start({ instances: 3 });
     [a, b, c] = cluster.instances;
-  }, 60_000);
+  }, 150_000);
   afterAll(() => cluster?.stop());
 
   /** Waits until every subscription has `expected.length` events, then checks them all. */

@@ -92,6 +92,9 @@ describe('webhooks', () => {
   const deliveries = async (admin: TestAccount, webhookId: string, status?: string) =>
     (await app.ok(DELIVERIES, { webhookId, status }, admin.token)).webhookDeliveries;
 
+  const receiverTypes = (botId: string): string[] =>
+    receiver.received.filter((d) => d.body.botId === botId).map((d) => d.body.type);
+
   const verified = (secret: string, delivery: ReceivedDelivery): boolean =>
     verifySignature(
       secret,
@@ -172,11 +175,39 @@ describe('webhooks', () => {
           id: liveConversationId,
           agentId: agent.id,
           status: 'ENDED',
-          endReason: null,
+          endReason: 'RELEASED',
         },
       });
       const [closed] = byType('REQUEST_CLOSED');
       expect(closed.body.data.request).toMatchObject({ id: requestId, status: 'CLOSED' });
+    });
+
+    it('delivers CONTROL_TRANSFERRED with the new live conversation and the previous one', async () => {
+      const { bot, agent, admin, secret, waitFor } = await hooked([
+        'CONTROL_TAKEN',
+        'CONTROL_RELEASED',
+        'CONTROL_TRANSFERRED',
+      ]);
+      const endUser = await startSession(app, bot);
+      const { id: requestId } = await openRequest(app, endUser);
+      await app.connectedWs({ authorization: `Bearer ${endUser.token}` });
+      const first = (await app.ok(TAKE, { requestId }, agent.token)).takeControl.id;
+      const transferred = await app.ok(
+        `mutation ($id: ID!, $to: ID!) { transferControl(liveConversationId: $id, toAccountId: $to) { id } }`,
+        { id: first, to: admin.id },
+        agent.token,
+      );
+      const second = transferred.transferControl.id as string;
+      const [, delivery] = await waitFor(2);
+      expect(delivery.body.type).toBe('CONTROL_TRANSFERRED');
+      expect(delivery.body.data).toEqual({
+        requestId,
+        liveConversation: { id: second, agentId: admin.id, status: 'ACTIVE', endReason: null },
+        previousLiveConversationId: first,
+      });
+      expect(verified(secret, delivery)).toBe(true);
+      await sleep(300);
+      expect(receiverTypes(bot.id)).toEqual(['CONTROL_TAKEN', 'CONTROL_TRANSFERRED']);
     });
 
     it('delivers the agent messages sent while in control', async () => {

@@ -6,7 +6,11 @@ import { InProcessRateLimiterStore, RateLimiterStore } from '../common/rate-limi
 import { RedisRateLimiterStore } from '../common/rate-limit/redis-rate-limiter.store';
 import { RedisConnections } from '../common/redis/redis-connections';
 import { AppConfig } from '../config/app-config';
-import { InProcessPresenceStore, PresenceStore } from '../presence/presence.store';
+import {
+  ACCOUNT_PRESENCE_STORE,
+  InProcessPresenceStore,
+  PresenceStore,
+} from '../presence/presence.store';
 import { RedisPresenceStore } from '../presence/redis-presence.store';
 import { SharedStateHealth } from './shared-state';
 
@@ -25,13 +29,20 @@ export class AdaptersModule {
       : [
           { provide: PubSubPort, useClass: InProcessPubSub },
           { provide: PresenceStore, useClass: InProcessPresenceStore },
+          { provide: ACCOUNT_PRESENCE_STORE, useFactory: () => new InProcessPresenceStore() },
           { provide: RateLimiterStore, useClass: InProcessRateLimiterStore },
           { provide: SharedStateHealth, useValue: { check: () => Promise.resolve(null) } },
         ];
     return {
       module: AdaptersModule,
       providers,
-      exports: [PubSubPort, PresenceStore, RateLimiterStore, SharedStateHealth],
+      exports: [
+        PubSubPort,
+        PresenceStore,
+        ACCOUNT_PRESENCE_STORE,
+        RateLimiterStore,
+        SharedStateHealth,
+      ],
     };
   }
 }
@@ -49,6 +60,12 @@ function redisAdapters(url: string, config: AppConfig): Provider[] {
       inject: [RedisConnections],
       useFactory: (connections: RedisConnections) =>
         new RedisPresenceStore(connections, config.presenceTtlMs),
+    },
+    {
+      provide: ACCOUNT_PRESENCE_STORE,
+      inject: [RedisConnections],
+      useFactory: (connections: RedisConnections) =>
+        new RedisPresenceStore(connections, config.presenceTtlMs, 'account-presence'),
     },
     {
       provide: RateLimiterStore,

@@ -1,7 +1,10 @@
+import { AvailabilityOverrideEntity } from './availability-override.entity';
 import { AvailabilitySlotEntity } from './availability-slot.entity';
 import { SupportStatusSnapshot } from './availability.service';
 import {
+  AvailabilityOverrideModel,
   AvailabilitySlotModel,
+  SupportStatusCounts,
   SupportStatusModel,
   TemporaryUnavailabilityModel,
 } from './models/availability.models';
@@ -29,8 +32,28 @@ export function toUnavailabilityModel(
   });
 }
 
-export function toStatusModel(status: SupportStatusSnapshot, now: Date): SupportStatusModel {
+export function toOverrideModel(entity: AvailabilityOverrideEntity): AvailabilityOverrideModel {
+  return Object.assign(new AvailabilityOverrideModel(), {
+    id: entity.id,
+    botId: entity.botId,
+    date: entity.date,
+    label: entity.label,
+    ranges: entity.ranges.map((range) => ({
+      startTime: formatClockTime(range.startMinute),
+      endTime: formatClockTime(range.endMinute),
+    })),
+  });
+}
+
+/** `counts`: already computed (a pushed status); else resolved when the fields are asked for. */
+export function toStatusModel(
+  status: SupportStatusSnapshot,
+  now: Date,
+  counts?: SupportStatusCounts,
+): SupportStatusModel {
   return Object.assign(new SupportStatusModel(), {
+    override: status.override ? toOverrideModel(status.override) : null,
+    counts,
     botId: status.botId,
     state: status.state,
     reason: status.reason,

@@ -1,22 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import {
+  Between,
+  EntityManager,
+  In,
+  IsNull,
+  MoreThan,
+  MoreThanOrEqual,
+  Not,
+  Repository,
+} from 'typeorm';
 import { BotsService } from '../bots/bots.service';
 import { Clock } from '../common/clock/clock';
 import { Transactions } from '../common/database/transactions';
 import { AppError } from '../common/errors/app-error';
+import { AvailabilityOverrideEntity } from './availability-override.entity';
 import { AvailabilitySlotEntity } from './availability-slot.entity';
+import { AvailabilityOverrideInput } from './dto/availability-override.input';
 import { AvailabilitySlotInput } from './dto/availability-slot.input';
 import { SupportStatusCache } from './support-status.cache';
 import { SupportTeamState } from '../common/support-team-state';
 import { SupportStatusReason } from './models/availability.models';
 import { TemporaryUnavailabilityEntity } from './temporary-unavailability.entity';
 import {
+  TimeRange,
   WeeklySlot,
   computeSupportStatus,
   findOverlap,
+  findRangeOverlap,
+  formatLocalDate,
+  localDateOf,
   minutesLeftInLocalDay,
   parseClockTime,
+  parseLocalDate,
   sortSlots,
 } from './weekly-schedule';
 
@@ -27,7 +43,12 @@ export interface SupportStatusSnapshot {
   reason: SupportStatusReason;
   changesAt: Date | null;
   unavailability: TemporaryUnavailabilityEntity | null;
-  /** When a subscriber must hear again: the next flip, or the end of the unavailability. */
+  /** The override of the bot's local date at the time of the snapshot, if any. */
+  override: AvailabilityOverrideEntity | null;
+  /**
+   * When a subscriber must hear again: the next flip, the end of the unavailability, or the
+   * local midnight that moves to or from an override date.
+   */
   nextChangeAt: Date | null;
 }
 
@@ -35,8 +56,15 @@ export interface SupportStatusSnapshot {
 export interface SupportStatusParts {
   timeZone: string;
   slots: readonly WeeklySlot[];
+  /** Every override from yesterday on, in any zone (see `overridesAheadOf`). */
+  overrides: readonly AvailabilityOverrideEntity[];
   unavailability: TemporaryUnavailabilityEntity | null;
 }
+
+/** How far ahead an override may be dated, in days from today in the bot's zone. */
+export const MAX_OVERRIDE_DAYS_AHEAD = 731;
+/** Default span of `Bot.availabilityOverrides`: from today to today + this many days. */
+export const DEFAULT_OVERRIDE_LIST_DAYS = 365;
 
 /** Bots whose status is kept; past it, the least recently computed go. */
 const STATUS_CACHE_SIZE = 10_000;
@@ -54,6 +82,7 @@ export type AvailabilityChangeListener = (botId: string) => Promise<void>;
 @Injectable()
 export class AvailabilityService {
   private readonly listeners: AvailabilityChangeListener[] = [];
+  private readonly waitingListeners: AvailabilityChangeListener[] = [];
   private readonly statuses = new SupportStatusCache<SupportStatusSnapshot>(
     STATUS_CACHE_SIZE,
     STATUS_CACHE_MAX_AGE_MS,
@@ -65,6 +94,8 @@ export class AvailabilityService {
     private readonly slots: Repository<AvailabilitySlotEntity>,
     @InjectRepository(TemporaryUnavailabilityEntity)
     private readonly unavailabilities: Repository<TemporaryUnavailabilityEntity>,
+    @InjectRepository(AvailabilityOverrideEntity)
+    private readonly overrides: Repository<AvailabilityOverrideEntity>,
     private readonly bots: BotsService,
     private readonly clock: Clock,
   ) {}
@@ -74,6 +105,16 @@ export class AvailabilityService {
     this.listeners.push(listener);
   }
 
+  /** Called after a committed change of a bot's requests waiting for a human. */
+  onWaitingRequestsChange(listener: AvailabilityChangeListener): void {
+    this.waitingListeners.push(listener);
+  }
+
+  /** A request of the bot was queued for a human, taken or closed (after commit). */
+  async waitingRequestsChanged(botId: string): Promise<void> {
+    await Promise.all(this.waitingListeners.map((listener) => listener(botId)));
+  }
+
   async weeklySchedule(botId: string): Promise<AvailabilitySlotEntity[]> {
     return (await this.slotsOf([botId]))[0];
   }
@@ -81,7 +122,7 @@ export class AvailabilityService {
   /** The weekly templates of several bots in one query, each ordered by weekday then start. */
   async slotsOf(botIds: readonly string[]): Promise<AvailabilitySlotEntity[][]> {
     const rows = await this.slots.findBy({ botId: In([...botIds]) });
-    return botIds.map((botId) => sortSlots(rows.filter((row) => row.botId === botId)));
+    return groupByBot(botIds, rows).map((slots) => sortSlots(slots));
   }
 
   async botIdOfSlot(slotId: string): Promise<string | null> {
@@ -229,6 +270,159 @@ export class AvailabilityService {
   }
 
   /**
+   * The overrides of several bots that a status can need (one query): from two days before
+   * today in UTC, which is yesterday or earlier in every zone (a date's start seam looks at the
+   * date before it), onward, ascending by date.
+   */
+  async overridesAheadOf(botIds: readonly string[]): Promise<AvailabilityOverrideEntity[][]> {
+    const utcToday = parseLocalDate(this.clock.now().toISOString().slice(0, 10)) as number;
+    const rows = await this.overrides.find({
+      where: { botId: In([...botIds]), date: MoreThanOrEqual(formatLocalDate(utcToday - 2)) },
+      order: { date: 'ASC' },
+    });
+    return groupByBot(botIds, rows);
+  }
+
+  /**
+   * Overrides of several bots dated `from` to `to` inclusive, each bot with its own span (one
+   * query over the union of the spans), ascending by date.
+   */
+  async overridesBetween(
+    spans: readonly { botId: string; from: string; to: string }[],
+  ): Promise<AvailabilityOverrideEntity[][]> {
+    if (spans.length === 0) {
+      return [];
+    }
+    const from = spans.reduce((min, span) => (span.from < min ? span.from : min), spans[0].from);
+    const to = spans.reduce((max, span) => (span.to > max ? span.to : max), spans[0].to);
+    const rows = await this.overrides.find({
+      where: { botId: In(spans.map((span) => span.botId)), date: Between(from, to) },
+      order: { date: 'ASC' },
+    });
+    return spans.map(({ botId, from: start, to: end }) =>
+      rows.filter((row) => row.botId === botId && row.date >= start && row.date <= end),
+    );
+  }
+
+  /**
+   * The span of `Bot.availabilityOverrides`: each bound a real date (BAD_USER_INPUT on `from` or
+   * `to`), by default today and today + 365 days in the bot's zone; `to` not before `from`.
+   */
+  overrideSpan(
+    timeZone: string,
+    from: string | null | undefined,
+    to: string | null | undefined,
+  ): { from: string; to: string } {
+    for (const [field, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (value !== null && value !== undefined && parseLocalDate(value) === null) {
+        throw AppError.badInput(field, `${field} must be a calendar date written "YYYY-MM-DD"`);
+      }
+    }
+    const today = parseLocalDate(localDateOf(timeZone, this.clock.now())) as number;
+    const span = {
+      from: from ?? formatLocalDate(today),
+      to: to ?? formatLocalDate(today + DEFAULT_OVERRIDE_LIST_DAYS),
+    };
+    if (span.to < span.from) {
+      throw AppError.badInput('to', 'to must not be before from');
+    }
+    return span;
+  }
+
+  async botIdOfOverride(overrideId: string): Promise<string | null> {
+    const row = await this.overrides.findOne({
+      select: { botId: true },
+      where: { id: overrideId },
+    });
+    return row?.botId ?? null;
+  }
+
+  /**
+   * Sets the hours of one date, replacing the override that date had (which keeps its id). The
+   * date must be today or later in the bot's zone, at most 731 days ahead; the ranges must end
+   * after they start and not overlap. Every refusal names its field; nothing is saved then.
+   */
+  async setOverride(
+    botId: string,
+    input: AvailabilityOverrideInput,
+  ): Promise<AvailabilityOverrideEntity> {
+    const day = parseLocalDate(input.date);
+    if (day === null) {
+      throw AppError.badInput('input.date', 'date must be a calendar date written "YYYY-MM-DD"');
+    }
+    const ranges: TimeRange[] = [];
+    input.ranges.forEach((rangeInput, index) => {
+      const range = parseRange(rangeInput, `input.ranges.${index}`);
+      const overlap = findRangeOverlap(
+        ranges.map((other, otherIndex) => ({ ...other, otherIndex })),
+        range,
+      );
+      if (overlap) {
+        throw AppError.badInput(
+          `input.ranges.${index}`,
+          `This range overlaps range ${overlap.otherIndex} of the list`,
+          { overlapsRangeIndex: overlap.otherIndex },
+        );
+      }
+      ranges.push(range);
+    });
+    ranges.sort((a, b) => a.startMinute - b.startMinute);
+    const label = input.label?.trim() ? input.label.trim() : null;
+    return this.transactions.run(async ({ manager, afterCommit }) => {
+      const bot = await this.bots.lockBot(manager, botId);
+      const today = parseLocalDate(localDateOf(bot.timeZone, this.clock.now())) as number;
+      if (day < today) {
+        throw AppError.badInput(
+          'input.date',
+          "date must be today or later in the bot's time zone",
+          {
+            today: formatLocalDate(today),
+          },
+        );
+      }
+      if (day - today > MAX_OVERRIDE_DAYS_AHEAD) {
+        throw AppError.badInput(
+          'input.date',
+          `date must be at most ${MAX_OVERRIDE_DAYS_AHEAD} days ahead`,
+          { latest: formatLocalDate(today + MAX_OVERRIDE_DAYS_AHEAD) },
+        );
+      }
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AvailabilityOverrideEntity)
+        .values({ botId, date: formatLocalDate(day), label, ranges })
+        .orUpdate(['label', 'ranges', 'updated_at'], ['bot_id', 'date'])
+        .execute();
+      const saved = await manager.findOneByOrFail(AvailabilityOverrideEntity, {
+        botId,
+        date: formatLocalDate(day),
+      });
+      afterCommit(() => this.changed(botId));
+      return saved;
+    });
+  }
+
+  async removeOverride(overrideId: string): Promise<string> {
+    await this.transactions.run(async ({ manager, afterCommit }) => {
+      const existing = await manager.findOneBy(AvailabilityOverrideEntity, { id: overrideId });
+      if (!existing) {
+        throw AppError.notFound('Availability override');
+      }
+      await this.bots.lockBot(manager, existing.botId);
+      const { affected } = await manager.delete(AvailabilityOverrideEntity, { id: overrideId });
+      if (!affected) {
+        throw AppError.notFound('Availability override');
+      }
+      afterCommit(() => this.changed(existing.botId));
+    });
+    return overrideId;
+  }
+
+  /**
    * The bot's support status now: cached until it changes by itself (its next slot edge, the end
    * of its unavailability) or an edit of its schedule, time zone or unavailability evicts it.
    */
@@ -236,12 +430,13 @@ export class AvailabilityService {
     return (
       this.statuses.get(botId, this.clock.now()) ??
       this.computeStatus(botId, async () => {
-        const [bot, [slots], [unavailability]] = await Promise.all([
+        const [bot, [slots], [overrides], [unavailability]] = await Promise.all([
           this.bots.get(botId),
           this.slotsOf([botId]),
+          this.overridesAheadOf([botId]),
           this.activeUnavailabilityOf([botId]),
         ]);
-        return { timeZone: bot.timeZone, slots, unavailability };
+        return { timeZone: bot.timeZone, slots, overrides, unavailability };
       })
     );
   }
@@ -278,20 +473,30 @@ export class AvailabilityService {
     load: () => Promise<SupportStatusParts>,
   ): Promise<SupportStatusSnapshot> {
     const ticket = this.statuses.ticket();
-    const { timeZone, slots, unavailability } = await load();
+    const { timeZone, slots, overrides, unavailability } = await load();
     const now = this.clock.now();
     const active = unavailability && unavailability.endsAt > now ? unavailability : null;
-    const computed = computeSupportStatus(slots, timeZone, now, active?.endsAt ?? null);
-    const nextChangeAt =
-      active && (computed.changesAt === null || active.endsAt < computed.changesAt)
-        ? active.endsAt
-        : computed.changesAt;
+    const computed = computeSupportStatus(
+      { slots, overrides },
+      timeZone,
+      now,
+      active?.endsAt ?? null,
+    );
+    const nextChangeAt = earliest([
+      computed.changesAt,
+      active?.endsAt ?? null,
+      computed.overrideDateChangesAt,
+    ]);
     const status: SupportStatusSnapshot = {
       botId,
       state: computed.state as SupportTeamState,
       reason: computed.reason as SupportStatusReason,
       changesAt: computed.changesAt,
       unavailability: active,
+      override:
+        computed.overrideDate === null
+          ? null
+          : (overrides.find((override) => override.date === computed.overrideDate) ?? null),
       nextChangeAt,
     };
     this.statuses.set(botId, timeZone, now, status, ticket);
@@ -330,6 +535,38 @@ export class AvailabilityService {
     this.forgetStatus(botId);
     await Promise.all(this.listeners.map((listener) => listener(botId)));
   }
+}
+
+/** The first of the instants, null when there is none. */
+function earliest(instants: readonly (Date | null)[]): Date | null {
+  return instants.reduce<Date | null>(
+    (first, instant) => (instant !== null && (first === null || instant < first) ? instant : first),
+    null,
+  );
+}
+
+function groupByBot<T extends { botId: string }>(botIds: readonly string[], rows: T[]): T[][] {
+  const byBot = new Map<string, T[]>(botIds.map((botId) => [botId, []]));
+  for (const row of rows) {
+    byBot.get(row.botId)?.push(row);
+  }
+  return botIds.map((botId) => byBot.get(botId) ?? []);
+}
+
+/** Reads a range's "HH:MM" times; each error names the field at `path`. */
+function parseRange(input: { startTime: string; endTime: string }, path: string): TimeRange {
+  const startMinute = parseClockTime(input.startTime, false);
+  if (startMinute === null) {
+    throw AppError.badInput(`${path}.startTime`, 'startTime must be "HH:MM" from 00:00 to 23:59');
+  }
+  const endMinute = parseClockTime(input.endTime, true);
+  if (endMinute === null) {
+    throw AppError.badInput(`${path}.endTime`, 'endTime must be "HH:MM" from 00:01 to 24:00');
+  }
+  if (endMinute <= startMinute) {
+    throw AppError.badInput(`${path}.endTime`, 'endTime must be after startTime');
+  }
+  return { startMinute, endMinute };
 }
 
 /** Reads a slot's "HH:MM" times; each error names the field at `path`. */

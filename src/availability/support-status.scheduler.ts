@@ -5,15 +5,36 @@ import { PubSubPort, RESYNC } from '../common/pubsub/pubsub';
 import { Topics } from '../common/pubsub/topics';
 import { toStatusModel } from './availability.mapping';
 import { AvailabilityService, SupportStatusSnapshot } from './availability.service';
-import { SupportStatusModel } from './models/availability.models';
+import { SupportStatusCounts, SupportStatusModel } from './models/availability.models';
+import { TeamPresenceService } from './team-presence.service';
+
+/**
+ * At most one push of changed counts (agentsOnline, waitingRequests) per bot in this long: the
+ * first change is told at once, changes within the interval after it together at its end.
+ */
+export const COUNTS_PUSH_INTERVAL_MS = 1_000;
 
 interface Watch {
   subscribers: number;
   timer?: CancelTimer;
-  /** What subscribers last heard, to publish at an edge only when state or reason changed. */
-  last?: Pick<SupportStatusSnapshot, 'state' | 'reason'>;
+  /**
+   * What subscribers last heard, to publish at an edge only when the state, the reason or the
+   * date's override changed.
+   */
+  last?: Pick<SupportStatusSnapshot, 'state' | 'reason'> & { overrideId: string | null };
+  /** The counts subscribers last heard, to push a change of them only. */
+  counts?: SupportStatusCounts;
+  /** When counts were last pushed here (process time), and the coalesced push due, if any. */
+  countsPushedAt: number;
+  countsTimer?: NodeJS.Timeout;
   /** This instance's subscription to the bot's edit announcements. */
   edits: AsyncIterableIterator<unknown>;
+}
+
+/** What the bot's topic carries: an edit, or a change that may have moved the counts. */
+interface Announcement {
+  botId: string;
+  counts?: true;
 }
 
 /**
@@ -27,6 +48,16 @@ interface Watch {
  * instance computes the status and delivers it to its OWN subscribers only, at edits and at its
  * own timers' edges: every subscriber hears each change exactly once, whichever instance
  * serves it.
+ *
+ * Dated overrides are edits like slots, and their edges edges like slots'; the local midnight
+ * that moves to or from an override date is one too (the status's `override` changes).
+ *
+ * The counts (members online, requests waiting) change with connections and requests, not with
+ * time: a member coming online or going offline (reported once in the deployment) and a request
+ * queued, taken or closed are announced on the bot's topic, and each instance recounts for its
+ * subscribers and pushes the status only when a count differs from what they last heard, at
+ * most once per COUNTS_PUSH_INTERVAL_MS per bot (a console header follows the team closely; a
+ * widget on every page of a site is not flooded when agents come and go).
  */
 @Injectable()
 export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
@@ -38,6 +69,7 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly availability: AvailabilityService,
+    private readonly team: TeamPresenceService,
     private readonly pubsub: PubSubPort,
     private readonly clock: Clock,
   ) {}
@@ -52,6 +84,7 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
     if (!watch) {
       watch = {
         subscribers: 0,
+        countsPushedAt: 0,
         edits: this.pubsub.subscribeWithResync(Topics.supportStatus(botId)),
       };
       this.watches.set(botId, watch);
@@ -98,6 +131,15 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
     ]);
   }
 
+  /**
+   * After a change that may move the bot's counts (a member online or offline, a request queued,
+   * taken or closed): every instance recounts for its subscribers, coalesced.
+   */
+  async countsChanged(botId: string): Promise<void> {
+    const announcement: Announcement = { botId, counts: true };
+    await this.pubsub.publish(Topics.supportStatus(botId), announcement);
+  }
+
   /** Whether the bot's subscribers are being served: its status known and its timer armed. */
   isWatching(botId: string): boolean {
     return this.watches.get(botId)?.last !== undefined;
@@ -123,6 +165,7 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
     this.stopFollowingEdits?.();
     for (const watch of this.watches.values()) {
       watch.timer?.();
+      clearTimeout(watch.countsTimer);
       void watch.edits.return?.();
     }
     this.watches.clear();
@@ -136,6 +179,10 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
     for await (const edit of watch.edits) {
       if (this.watches.get(botId) !== watch) {
         return;
+      }
+      if (edit !== RESYNC && (edit as Announcement).counts) {
+        this.scheduleRecount(botId, watch);
+        continue;
       }
       // This topic and the edits topic are not ordered with each other: evict here too, so that
       // the refresh never serves the status the edit replaced.
@@ -152,6 +199,7 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
     watch.subscribers -= 1;
     if (watch.subscribers <= 0) {
       watch.timer?.();
+      clearTimeout(watch.countsTimer);
       void watch.edits.return?.();
       this.watches.delete(botId);
     }
@@ -165,8 +213,12 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
    */
   private async refresh(botId: string, cause: 'edit' | 'timer' | 'arm'): Promise<void> {
     let status: SupportStatusSnapshot;
+    let counts: SupportStatusCounts;
     try {
-      status = await this.availability.status(botId);
+      [status, [counts]] = await Promise.all([
+        this.availability.status(botId),
+        this.team.countsOf([botId]),
+      ]);
     } catch (error) {
       // A deleted bot, or the database briefly unreachable: the next edit or subscriber retries.
       this.logger.warn(`Cannot compute the support status of bot ${botId}: ${String(error)}`);
@@ -177,16 +229,67 @@ export class SupportStatusScheduler implements OnModuleInit, OnModuleDestroy {
       // Nobody listens: nothing to arm, nobody to tell.
       return;
     }
+    const overrideId = status.override?.id ?? null;
     const differs =
       watch.last !== undefined &&
-      (watch.last.state !== status.state || watch.last.reason !== status.reason);
-    watch.last = { state: status.state, reason: status.reason };
+      (watch.last.state !== status.state ||
+        watch.last.reason !== status.reason ||
+        watch.last.overrideId !== overrideId);
+    watch.last = { state: status.state, reason: status.reason, overrideId };
     watch.timer?.();
     watch.timer = status.nextChangeAt
       ? this.clock.setTimer(status.nextChangeAt, () => void this.refresh(botId, 'timer'))
       : undefined;
-    if (cause === 'edit' || (cause === 'timer' && differs)) {
-      this.local.deliver(botId, toStatusModel(status, this.clock.now()));
+    // After a pub/sub outage (a 'timer' refresh) an announcement of the counts may be lost too.
+    const countsDiffer =
+      watch.counts !== undefined &&
+      (watch.counts.agentsOnline !== counts.agentsOnline ||
+        watch.counts.waitingRequests !== counts.waitingRequests);
+    const told = cause === 'edit' || (cause === 'timer' && (differs || countsDiffer));
+    if (told || watch.counts === undefined) {
+      watch.counts = counts;
     }
+    if (told) {
+      watch.countsPushedAt = Date.now();
+      this.local.deliver(botId, toStatusModel(status, this.clock.now(), counts));
+    }
+  }
+
+  /** A recount of the bot's counts, now or at the end of the current push interval. */
+  private scheduleRecount(botId: string, watch: Watch): void {
+    if (watch.countsTimer !== undefined) {
+      return;
+    }
+    const delay = Math.max(0, watch.countsPushedAt + COUNTS_PUSH_INTERVAL_MS - Date.now());
+    watch.countsTimer = setTimeout(() => {
+      watch.countsTimer = undefined;
+      void this.recount(botId, watch);
+    }, delay);
+    watch.countsTimer.unref();
+  }
+
+  private async recount(botId: string, watch: Watch): Promise<void> {
+    let status: SupportStatusSnapshot;
+    let counts: SupportStatusCounts;
+    try {
+      [status, [counts]] = await Promise.all([
+        this.availability.status(botId),
+        this.team.countsOf([botId]),
+      ]);
+    } catch (error) {
+      this.logger.warn(`Cannot count the support team of bot ${botId}: ${String(error)}`);
+      return;
+    }
+    if (
+      this.watches.get(botId) !== watch ||
+      (watch.counts !== undefined &&
+        watch.counts.agentsOnline === counts.agentsOnline &&
+        watch.counts.waitingRequests === counts.waitingRequests)
+    ) {
+      return;
+    }
+    watch.counts = counts;
+    watch.countsPushedAt = Date.now();
+    this.local.deliver(botId, toStatusModel(status, this.clock.now(), counts));
   }
 }

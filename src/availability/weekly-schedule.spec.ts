@@ -1,13 +1,19 @@
 import {
   computeSupportStatus,
   ComputedSupportStatus,
+  DatedOverride,
   endOfLocalDay,
   findOverlap,
+  findRangeOverlap,
+  formatLocalDate,
+  localDateOf,
+  parseLocalDate,
   formatClockTime,
   isInSlot,
   minutesLeftInLocalDay,
   nextScheduleFlip,
   parseClockTime,
+  Schedule,
   sortSlots,
   Weekday,
   WEEKDAYS,
@@ -951,6 +957,541 @@ describe('computeSupportStatus', () => {
       new Date(at),
       unavailableUntil === null ? null : new Date(unavailableUntil),
     );
-    expect({ ...computed, changesAt: computed.changesAt?.toISOString() ?? null }).toEqual(expected);
+    expect({
+      state: computed.state,
+      reason: computed.reason,
+      changesAt: computed.changesAt?.toISOString() ?? null,
+    }).toEqual(expected);
+  });
+});
+
+/** Fixture helper: an override of `date` with "HH:MM-HH:MM" ranges (none: closed all day). */
+function override(date: string, ...ranges: string[]): DatedOverride {
+  const minute = (text: string): number => {
+    const [hours, minutes] = text.split(':').map(Number);
+    return hours * 60 + minutes;
+  };
+  return {
+    date,
+    ranges: ranges.map((range) => {
+      const [start, end] = range.split('-');
+      return { startMinute: minute(start), endMinute: minute(end) };
+    }),
+  };
+}
+
+describe('parseLocalDate and formatLocalDate', () => {
+  it.each([
+    ['2026-12-25', true],
+    ['2028-02-29', true],
+    ['2000-02-29', true],
+    ['1900-02-29', false],
+    ['2026-04-31', false],
+    ['1969-12-31', true],
+    ['0000-01-01', false],
+    ['2027-02-29', false],
+    ['2026-02-30', false],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-1-05', false],
+    ['26-01-05', false],
+    ['2026-01-05T00:00', false],
+    ['', false],
+  ])('%s is a real calendar date: %s', (text, valid) => {
+    const day = parseLocalDate(text);
+    expect(day !== null).toBe(valid);
+    if (day !== null) {
+      expect(formatLocalDate(day)).toBe(text);
+    }
+  });
+
+  it('agrees with Date on every day of several years', () => {
+    for (let day = parseLocalDate('1999-12-01')!; day < parseLocalDate('2030-03-01')!; day += 1) {
+      const text = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(parseLocalDate(text)).toBe(day);
+    }
+  });
+
+  it('counts days across a DST change as calendar days', () => {
+    expect(parseLocalDate('2026-03-30')! - parseLocalDate('2026-03-28')!).toBe(2);
+  });
+});
+
+describe('localDateOf', () => {
+  it('reads the date in the zone, not in UTC', () => {
+    expect(localDateOf(PARIS, new Date('2026-12-24T23:30:00.000Z'))).toBe('2026-12-25');
+    expect(localDateOf(NEW_YORK, new Date('2026-12-25T03:00:00.000Z'))).toBe('2026-12-24');
+  });
+});
+
+describe('findRangeOverlap', () => {
+  const range = (startMinute: number, endMinute: number) => ({ startMinute, endMinute });
+  it('finds an overlap and lets ranges touch', () => {
+    const ranges = [range(540, 600), range(720, 780)];
+    expect(findRangeOverlap(ranges, range(600, 660))).toBeUndefined();
+    expect(findRangeOverlap(ranges, range(480, 540))).toBeUndefined();
+    expect(findRangeOverlap(ranges, range(590, 700))).toBe(ranges[0]);
+    expect(findRangeOverlap(ranges, range(700, 1440))).toBe(ranges[1]);
+  });
+});
+
+describe('computeSupportStatus with dated overrides', () => {
+  const status = (
+    state: ComputedSupportStatus['state'],
+    reason: ComputedSupportStatus['reason'],
+    changesAt: string | null,
+  ) => ({ state, reason, changesAt });
+  const compute = (
+    schedule: Schedule,
+    timeZone: string,
+    at: string,
+    unavailableUntil: string | null = null,
+  ) => {
+    const computed = computeSupportStatus(
+      schedule,
+      timeZone,
+      new Date(at),
+      unavailableUntil === null ? null : new Date(unavailableUntil),
+    );
+    return {
+      state: computed.state,
+      reason: computed.reason,
+      changesAt: computed.changesAt?.toISOString() ?? null,
+    };
+  };
+
+  it.each<[string, Schedule, string, string, string | null, ReturnType<typeof status>]>([
+    // Paris, Monday 2026-03-16 (CET): the office slot is 08:00Z-16:00Z.
+    [
+      'a holiday closes a slot day all day',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-16')] },
+      PARIS,
+      '2026-03-16T09:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-23T08:00:00.000Z'),
+    ],
+    [
+      'a closed date between now and the next slot is skipped',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-16')] },
+      PARIS,
+      '2026-03-14T12:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-23T08:00:00.000Z'),
+    ],
+    [
+      'several closed weeks in a row are skipped',
+      {
+        slots: OFFICE_MONDAY,
+        overrides: [override('2026-03-16'), override('2026-03-23'), override('2026-03-30')],
+      },
+      PARIS,
+      '2026-03-14T12:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-04-06T07:00:00.000Z'),
+    ],
+    [
+      'a closed date that is not a slot day changes nothing',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-17')] },
+      PARIS,
+      '2026-03-16T09:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-16T16:00:00.000Z'),
+    ],
+    [
+      'special hours on a date without slots: before them',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-21', '10:00-14:00')] },
+      PARIS,
+      '2026-03-21T08:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-21T09:00:00.000Z'),
+    ],
+    [
+      'special hours on a date without slots: inside them',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-21', '10:00-14:00')] },
+      PARIS,
+      '2026-03-21T10:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-21T13:00:00.000Z'),
+    ],
+    [
+      'special hours on a date without slots: from the evening before',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-21', '10:00-14:00')] },
+      PARIS,
+      '2026-03-20T20:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-21T09:00:00.000Z'),
+    ],
+    [
+      'special hours shorten a slot day',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-16', '10:00-12:00')] },
+      PARIS,
+      '2026-03-16T08:30:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-16T09:00:00.000Z'),
+    ],
+    [
+      'touching ranges of an override are one stretch',
+      { slots: [], overrides: [override('2026-03-18', '09:00-12:00', '12:00-14:00')] },
+      PARIS,
+      '2026-03-18T09:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-18T13:00:00.000Z'),
+    ],
+    [
+      "an override running to 24:00 joins the next date's slot across midnight",
+      {
+        slots: [slot(TUESDAY, '00:00', '02:00')],
+        overrides: [override('2026-03-16', '20:00-24:00')],
+      },
+      PARIS,
+      '2026-03-16T20:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-17T01:00:00.000Z'),
+    ],
+    [
+      "a slot to 24:00 joins the next date's override from 00:00 across midnight",
+      {
+        slots: [slot(MONDAY, '22:00', '24:00')],
+        overrides: [override('2026-03-17', '00:00-03:00')],
+      },
+      PARIS,
+      '2026-03-16T21:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-17T02:00:00.000Z'),
+    ],
+    [
+      'a closed next date cuts a midnight-crossing shift at midnight',
+      { slots: PARIS_MIDNIGHT_SHIFT, overrides: [override('2026-03-17')] },
+      PARIS,
+      '2026-03-16T21:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-16T23:00:00.000Z'),
+    ],
+    [
+      'an override at the week wrap: Monday special hours after a Sunday night slot',
+      { slots: WEEK_WRAP, overrides: [override('2026-03-23', '00:00-02:00')] },
+      PARIS,
+      '2026-03-22T21:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-23T01:00:00.000Z'),
+    ],
+    [
+      "an override at the week wrap: Sunday special hours run into Monday's slot",
+      { slots: WEEK_WRAP, overrides: [override('2026-03-22', '18:00-24:00')] },
+      PARIS,
+      '2026-03-22T17:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-23T05:00:00.000Z'),
+    ],
+    [
+      'an override at the week wrap: a closed Monday ends the Sunday night at midnight',
+      { slots: WEEK_WRAP, overrides: [override('2026-03-23')] },
+      PARIS,
+      '2026-03-22T21:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-22T23:00:00.000Z'),
+    ],
+    [
+      'a closed date in an always-open template starts at its midnight',
+      { slots: WHOLE_WEEK, overrides: [override('2026-12-25')] },
+      PARIS,
+      '2026-12-20T12:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-12-24T23:00:00.000Z'),
+    ],
+    [
+      'a closed date in an always-open template ends at the next midnight',
+      { slots: WHOLE_WEEK, overrides: [override('2026-12-25')] },
+      PARIS,
+      '2026-12-25T12:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-12-25T23:00:00.000Z'),
+    ],
+    [
+      'special hours far ahead with no template',
+      { slots: [], overrides: [override('2027-12-24', '10:00-12:00')] },
+      PARIS,
+      '2026-03-16T09:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2027-12-24T09:00:00.000Z'),
+    ],
+    [
+      'past overrides are no edges',
+      { slots: [], overrides: [override('2026-03-01', '10:00-12:00')] },
+      PARIS,
+      '2026-03-16T09:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', null),
+    ],
+    // Europe/Paris, spring forward on Sunday 2026-03-29 at 01:00Z (02:00 CET -> 03:00 CEST).
+    [
+      'Paris spring: override range ending at 02:30 ends at the jump',
+      { slots: [], overrides: [override('2026-03-29', '01:00-02:30')] },
+      PARIS,
+      '2026-03-29T00:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-29T01:00:00.000Z'),
+    ],
+    [
+      'Paris spring: override range starting at 02:30 starts at the jump',
+      { slots: [], overrides: [override('2026-03-29', '02:30-04:00')] },
+      PARIS,
+      '2026-03-28T23:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-29T01:00:00.000Z'),
+    ],
+    [
+      'Paris spring: override range starting at 02:30 ends at 04:00 CEST',
+      { slots: [], overrides: [override('2026-03-29', '02:30-04:00')] },
+      PARIS,
+      '2026-03-29T01:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-29T02:00:00.000Z'),
+    ],
+    [
+      'Paris spring: a closed DST date skips the Sunday slot',
+      {
+        slots: [slot(SUNDAY, '10:00', '12:00')],
+        overrides: [override('2026-03-29')],
+      },
+      PARIS,
+      '2026-03-28T12:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-04-05T08:00:00.000Z'),
+    ],
+    // Europe/Paris, fall back on Sunday 2026-10-25 at 01:00Z (03:00 CEST -> 02:00 CET).
+    [
+      'Paris autumn: first 02:30 (CEST)',
+      { slots: [], overrides: [override('2026-10-25', '02:30-03:00')] },
+      PARIS,
+      '2026-10-25T00:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-10-25T00:30:00.000Z'),
+    ],
+    [
+      'Paris autumn: the clock going back to 02:00 leaves the override range',
+      { slots: [], overrides: [override('2026-10-25', '02:30-03:00')] },
+      PARIS,
+      '2026-10-25T00:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-10-25T01:00:00.000Z'),
+    ],
+    [
+      'Paris autumn: second 02:30 (CET)',
+      { slots: [], overrides: [override('2026-10-25', '02:30-03:00')] },
+      PARIS,
+      '2026-10-25T01:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-10-25T01:30:00.000Z'),
+    ],
+    [
+      'Paris autumn: 03:00 CET ends it for good',
+      { slots: [], overrides: [override('2026-10-25', '02:30-03:00')] },
+      PARIS,
+      '2026-10-25T01:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-10-25T02:00:00.000Z'),
+    ],
+    [
+      'Paris autumn: special hours 10:00-12:00 keep their wall-clock edges (CET)',
+      { slots: [], overrides: [override('2026-10-25', '10:00-12:00')] },
+      PARIS,
+      '2026-10-24T22:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-10-25T09:00:00.000Z'),
+    ],
+    // America/New_York, spring forward on Sunday 2026-03-08 at 07:00Z (02:00 EST -> 03:00 EDT).
+    [
+      'New York spring: override range from 01:00 EST',
+      { slots: [], overrides: [override('2026-03-08', '01:00-02:30')] },
+      NEW_YORK,
+      '2026-03-08T05:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-08T06:00:00.000Z'),
+    ],
+    [
+      'New York spring: override range ending at 02:30 ends at the jump',
+      { slots: [], overrides: [override('2026-03-08', '01:00-02:30')] },
+      NEW_YORK,
+      '2026-03-08T06:00:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-03-08T07:00:00.000Z'),
+    ],
+    [
+      'New York spring: special hours 09:00-17:00 EDT on the change date',
+      { slots: [], overrides: [override('2026-03-08', '09:00-17:00')] },
+      NEW_YORK,
+      '2026-03-08T05:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-03-08T13:00:00.000Z'),
+    ],
+    // America/New_York, fall back on Sunday 2026-11-01 at 06:00Z (02:00 EDT -> 01:00 EST).
+    [
+      'New York autumn: first 01:30 (EDT)',
+      { slots: [], overrides: [override('2026-11-01', '01:30-02:00')] },
+      NEW_YORK,
+      '2026-11-01T04:30:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-11-01T05:30:00.000Z'),
+    ],
+    [
+      'New York autumn: the clock going back to 01:00 leaves the override range',
+      { slots: [], overrides: [override('2026-11-01', '01:30-02:00')] },
+      NEW_YORK,
+      '2026-11-01T05:30:00.000Z',
+      null,
+      status('ONLINE', 'IN_AVAILABILITY_SLOT', '2026-11-01T06:00:00.000Z'),
+    ],
+    [
+      'New York autumn: second 01:30 (EST)',
+      { slots: [], overrides: [override('2026-11-01', '01:30-02:00')] },
+      NEW_YORK,
+      '2026-11-01T06:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-11-01T06:30:00.000Z'),
+    ],
+    [
+      'New York autumn: a closed change date skips the weekly Sunday slot',
+      {
+        slots: [slot(SUNDAY, '09:00', '17:00')],
+        overrides: [override('2026-11-01')],
+      },
+      NEW_YORK,
+      '2026-10-31T16:00:00.000Z',
+      null,
+      status('OFFLINE', 'OUTSIDE_AVAILABILITY_SLOTS', '2026-11-08T14:00:00.000Z'),
+    ],
+    // A temporary unavailability wins over an override.
+    [
+      'a temporary unavailability over an override range, ending inside it',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-21', '10:00-14:00')] },
+      PARIS,
+      '2026-03-21T09:30:00.000Z',
+      '2026-03-21T11:00:00.000Z',
+      status('OFFLINE', 'TEMPORARILY_UNAVAILABLE', '2026-03-21T11:00:00.000Z'),
+    ],
+    [
+      'a temporary unavailability over an override range, ending after it',
+      { slots: OFFICE_MONDAY, overrides: [override('2026-03-21', '10:00-14:00')] },
+      PARIS,
+      '2026-03-21T09:30:00.000Z',
+      '2026-03-21T13:30:00.000Z',
+      status('OFFLINE', 'TEMPORARILY_UNAVAILABLE', '2026-03-23T08:00:00.000Z'),
+    ],
+    [
+      'a temporary unavailability on a holiday: the flip skips the holiday',
+      {
+        slots: [slot(MONDAY, '09:00', '17:00'), slot(TUESDAY, '09:00', '17:00')],
+        overrides: [override('2026-03-17')],
+      },
+      PARIS,
+      '2026-03-16T09:00:00.000Z',
+      '2026-03-16T20:00:00.000Z',
+      status('OFFLINE', 'TEMPORARILY_UNAVAILABLE', '2026-03-23T08:00:00.000Z'),
+    ],
+  ])('%s', (_label, schedule, timeZone, at, unavailableUntil, expected) => {
+    expect(compute(schedule, timeZone, at, unavailableUntil)).toEqual(expected);
+  });
+
+  it("names today's override, and when the date moves to or from an override date", () => {
+    const schedule = {
+      slots: OFFICE_MONDAY,
+      overrides: [override('2026-12-25'), override('2026-12-26', '10:00-12:00')],
+    };
+    const christmasEve = computeSupportStatus(
+      schedule,
+      PARIS,
+      new Date('2026-12-24T12:00:00.000Z'),
+      null,
+    );
+    expect(christmasEve.overrideDate).toBeNull();
+    expect(christmasEve.overrideDateChangesAt?.toISOString()).toBe('2026-12-24T23:00:00.000Z');
+    const christmas = computeSupportStatus(
+      schedule,
+      PARIS,
+      new Date('2026-12-24T23:00:00.000Z'),
+      null,
+    );
+    expect(christmas.overrideDate).toBe('2026-12-25');
+    expect(christmas.overrideDateChangesAt?.toISOString()).toBe('2026-12-25T23:00:00.000Z');
+    const ordinary = computeSupportStatus(
+      schedule,
+      PARIS,
+      new Date('2026-12-20T12:00:00.000Z'),
+      null,
+    );
+    expect(ordinary.overrideDate).toBeNull();
+    expect(ordinary.overrideDateChangesAt).toBeNull();
+  });
+
+  it.each([
+    // Paris springs forward on 2026-03-29: its midnight that night is 22:00Z (CEST).
+    [PARIS, '2026-03-28T12:00:00.000Z', '2026-03-28T23:00:00.000Z'],
+    [PARIS, '2026-03-29T12:00:00.000Z', '2026-03-29T22:00:00.000Z'],
+    [PARIS, '2026-10-25T12:00:00.000Z', '2026-10-25T23:00:00.000Z'],
+    [NEW_YORK, '2026-03-08T12:00:00.000Z', '2026-03-09T04:00:00.000Z'],
+    [NEW_YORK, '2026-11-01T12:00:00.000Z', '2026-11-02T05:00:00.000Z'],
+    // Santiago's clocks change at midnight itself.
+    [SANTIAGO, '2026-09-05T12:00:00.000Z', '2026-09-06T04:00:00.000Z'],
+    [SANTIAGO, '2026-04-04T12:00:00.000Z', '2026-04-05T04:00:00.000Z'],
+  ])('in %s at %s, the override date changes at %s', (timeZone, at, midnight) => {
+    const date = localDateOf(timeZone, new Date(at));
+    const computed = computeSupportStatus(
+      { slots: [], overrides: [override(date)] },
+      timeZone,
+      new Date(at),
+      null,
+    );
+    expect(computed.overrideDate).toBe(date);
+    expect(computed.overrideDateChangesAt?.toISOString()).toBe(midnight);
+    expect(computed.overrideDateChangesAt).toEqual(endOfLocalDay(timeZone, new Date(at)));
+  });
+});
+
+describe('nextScheduleFlip with overrides agrees with a minute-by-minute scan', () => {
+  const MINUTE = 60_000;
+  const BUSY = WEEKDAYS.flatMap((weekday) => [
+    slot(weekday, '00:00', '01:30'),
+    slot(weekday, '08:00', '12:00'),
+    slot(weekday, '22:00', '24:00'),
+  ]);
+  const stateAt = (schedule: Schedule, timeZone: string, instant: number): string =>
+    computeSupportStatus(schedule, timeZone, new Date(instant), null).state;
+
+  it.each([
+    [PARIS, '2026-03-27T12:00:00.000Z', ['2026-03-28', '2026-03-29', '2026-03-31']],
+    [PARIS, '2026-10-23T12:00:00.000Z', ['2026-10-24', '2026-10-25', '2026-10-26']],
+    [NEW_YORK, '2026-03-06T12:00:00.000Z', ['2026-03-07', '2026-03-08', '2026-03-10']],
+    [NEW_YORK, '2026-10-30T12:00:00.000Z', ['2026-10-31', '2026-11-01', '2026-11-02']],
+  ])('in %s for four days from %s', (timeZone, start, [closed, special, seam]) => {
+    const schedule: Schedule = {
+      slots: BUSY,
+      overrides: [
+        override(closed),
+        override(special, '01:00-02:30', '02:30-03:00', '10:00-24:00'),
+        override(seam, '00:00-00:30', '23:00-24:00'),
+      ],
+    };
+    const from = Date.parse(start);
+    const to = from + 4 * 24 * 60 * MINUTE;
+    const expected: string[] = [];
+    let previous = stateAt(schedule, timeZone, from);
+    for (let instant = from + MINUTE; instant <= to; instant += MINUTE) {
+      const current = stateAt(schedule, timeZone, instant);
+      if (current !== previous) {
+        expected.push(new Date(instant).toISOString());
+      }
+      previous = current;
+    }
+    const chained: string[] = [];
+    for (
+      let flip = nextScheduleFlip(schedule, timeZone, new Date(from));
+      flip !== null && flip.getTime() <= to;
+      flip = nextScheduleFlip(schedule, timeZone, flip)
+    ) {
+      chained.push(flip.toISOString());
+    }
+    expect(expected.length).toBeGreaterThanOrEqual(8);
+    expect(chained).toEqual(expected);
   });
 });

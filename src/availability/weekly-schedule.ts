@@ -1,5 +1,6 @@
 /**
- * A support team's weekly availability template, evaluated in the bot's IANA time zone on
+ * A support team's weekly availability template and its dated overrides (a local date whose
+ * ranges replace the template for that whole date), evaluated in the bot's IANA time zone on
  * wall-clock times. Every function here is pure: "now" is always a parameter.
  */
 import { fromZonedTime } from 'date-fns-tz';
@@ -85,6 +86,86 @@ export function findOverlap<T extends WeeklySlot>(
   );
 }
 
+/** A wall-clock range of one date, in minutes since local midnight; `endMinute` may be 1440. */
+export interface TimeRange {
+  startMinute: number;
+  endMinute: number;
+}
+
+/**
+ * A dated override: on `date` ("yyyy-MM-dd", the bot's zone) these ranges replace the weekday's
+ * slots for the whole local date; no ranges means closed all day.
+ */
+export interface DatedOverride {
+  date: string;
+  ranges: readonly TimeRange[];
+}
+
+/** What `nextScheduleFlip` and `computeSupportStatus` evaluate: the template and the overrides. */
+export interface Schedule {
+  slots: readonly WeeklySlot[];
+  overrides?: readonly DatedOverride[];
+}
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * "yyyy-MM-dd" of a real calendar date -> its day number (days since 1970-01-01, as a wall
+ * date); "2026-02-30", "2026-2-3" or "26-02-03" -> null.
+ */
+export function parseLocalDate(text: string): number | null {
+  const match = LOCAL_DATE.exec(text);
+  if (match === null) {
+    return null;
+  }
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return null;
+  }
+  return daysFromCivil(year, month, day);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date, by arithmetic (no Date: statuses parse
+ * every override date of a bot each time they are computed).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** A day number (see parseLocalDate) as "yyyy-MM-dd". */
+export function formatLocalDate(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** The local date ("yyyy-MM-dd") in the zone at the instant. */
+export function localDateOf(timeZone: string, at: Date): string {
+  return wallClock(timeZone, at).date;
+}
+
+/** The first range of `ranges` that overlaps `candidate` (touching is not overlapping). */
+export function findRangeOverlap<T extends TimeRange>(
+  ranges: readonly T[],
+  candidate: TimeRange,
+): T | undefined {
+  return ranges.find(
+    (range) => range.startMinute < candidate.endMinute && candidate.startMinute < range.endMinute,
+  );
+}
+
 /** Orders by weekday (Monday first) then start minute. Returns a new array. */
 export function sortSlots<T extends WeeklySlot>(slots: readonly T[]): T[] {
   return [...slots].sort(
@@ -107,48 +188,50 @@ export function isInSlot(slots: readonly WeeklySlot[], timeZone: string, at: Dat
 }
 
 /**
- * A week plus a day of margin: the wall clock visits every minute of the week within it (so a
- * template whose only slot falls in a skipped hour waits exactly a week).
+ * How long after an instant a zone's offset changes are looked for when the schedule itself has
+ * no edge ahead: a backwards jump of the wall clock (autumn) can bring an edge back.
  */
-const FLIP_HORIZON_MS = 8 * MS_PER_DAY;
+const JUMP_HORIZON_MS = 2 * MS_PER_DAY;
 
 /**
- * The first instant strictly after `after` at which isInSlot's value differs from its value at
- * `after`; null when it never changes (no slots, or the whole week covered).
+ * The first instant strictly after `after` at which the schedule's coverage differs from its
+ * value at `after`; null when it never changes (no slots and no override ahead, or everything
+ * covered). `schedule` is either the weekly slots alone or the template with its overrides.
  *
  * Between two changes of the zone's UTC offset the wall clock runs with time, so the flip is
- * where it reaches the next edge of the week's coverage (touching slots, the midnight seam and
- * the week wrap are merged: they are no edges), unless the offset changes first; the wall clock
- * then jumps, which flips the value at that very instant or not, and the walk goes on from
- * there. So on DST days a slot keeps its wall-clock edges: an edge inside a skipped hour takes
- * effect at the jump, an edge inside a repeated hour is reached twice. O(slots) per step, and a
- * step per offset change (at most a couple within the horizon).
+ * where it reaches the next edge of the coverage (touching ranges, the midnight seam and the week
+ * wrap are no edges; a date with an override takes its ranges instead of its weekday's slots),
+ * unless the offset changes first; the wall clock then jumps, which flips the value at that very
+ * instant or not, and the walk goes on from there. So on DST days slots and overrides keep their
+ * wall-clock edges: an edge inside a skipped hour takes effect at the jump, an edge inside a
+ * repeated hour is reached twice. O(slots + overrides) per call.
  */
 export function nextScheduleFlip(
-  slots: readonly WeeklySlot[],
+  schedule: readonly WeeklySlot[] | Schedule,
   timeZone: string,
   after: Date,
 ): Date | null {
-  if (slots.length === 0) {
-    return null;
-  }
-  const coverage = weekCoverage(slots);
-  if (coverage.edges.length === 0) {
-    return null;
-  }
-  const until = after.getTime() + FLIP_HORIZON_MS;
-  let instant = after.getTime();
+  return flipAfter(compileSchedule(schedule), timeZone, after.getTime());
+}
+
+function flipAfter(compiled: CompiledSchedule, timeZone: string, after: number): Date | null {
+  let instant = after;
   let offset = offsetAt(timeZone, instant);
-  const initial = covers(coverage, weekMinuteOf(instant + offset));
+  const initial = coversWall(compiled, instant + offset);
   for (;;) {
-    const reached = nextEdgeAfter(coverage, instant + offset) - offset;
-    const transition = nextOffsetTransition(timeZone, instant, until);
-    if (transition === null || reached < transition) {
-      return reached <= until ? new Date(reached) : null;
+    const edge = nextEdgeAfterWall(compiled, instant + offset);
+    const reached = edge === null ? null : edge - offset;
+    const transition = nextOffsetTransition(
+      timeZone,
+      instant,
+      reached ?? instant + JUMP_HORIZON_MS,
+    );
+    if (transition === null || (reached !== null && reached < transition)) {
+      return reached === null ? null : new Date(reached);
     }
     instant = transition;
     offset = offsetAt(timeZone, instant);
-    if (covers(coverage, weekMinuteOf(instant + offset)) !== initial) {
+    if (coversWall(compiled, instant + offset) !== initial) {
       return new Date(instant);
     }
   }
@@ -173,6 +256,18 @@ export function endOfLocalDay(timeZone: string, at: Date): Date {
   return new Date(firstInstantWhere(at.getTime(), later, startedTomorrow));
 }
 
+/**
+ * endOfLocalDay, from the offset cache when the zone's offset does not change within two days
+ * of `now` (the midnight is then plain arithmetic); `wall` is now's wall time.
+ */
+function nextLocalMidnight(timeZone: string, now: number, wall: number): Date {
+  if (nextOffsetTransition(timeZone, now, now + 2 * MS_PER_DAY) === null) {
+    const midnightWall = (Math.floor(wall / MS_PER_DAY) + 1) * MS_PER_DAY;
+    return new Date(now + (midnightWall - wall));
+  }
+  return endOfLocalDay(timeZone, new Date(now));
+}
+
 /** Whole minutes from `at` until endOfLocalDay (floor). */
 export function minutesLeftInLocalDay(timeZone: string, at: Date): number {
   return Math.floor((endOfLocalDay(timeZone, at).getTime() - at.getTime()) / MS_PER_MINUTE);
@@ -187,32 +282,54 @@ export interface ComputedSupportStatus {
   reason: SupportStatusReason;
   /** The next instant the state flips; null when it never does. */
   changesAt: Date | null;
+  /** The local date at `at` ("yyyy-MM-dd") when an override replaces its template, else null. */
+  overrideDate: string | null;
+  /**
+   * The next local midnight when today or tomorrow has an override (what `overrideDate` says
+   * changes then, even when the state does not); null otherwise.
+   */
+  overrideDateChangesAt: Date | null;
 }
 
 /**
- * unavailableUntil: end instant of an active temporary unavailability (active iff
- * at < unavailableUntil), or null.
+ * The support status at `at` from the weekly slots, the dated overrides and a temporary
+ * unavailability, which wins over both. unavailableUntil: end instant of an active temporary
+ * unavailability (active iff at < unavailableUntil), or null. O(slots + overrides).
  */
 export function computeSupportStatus(
-  slots: readonly WeeklySlot[],
+  schedule: readonly WeeklySlot[] | Schedule,
   timeZone: string,
   at: Date,
   unavailableUntil: Date | null,
 ): ComputedSupportStatus {
-  if (unavailableUntil !== null && at.getTime() < unavailableUntil.getTime()) {
+  const compiled = compileSchedule(schedule);
+  const now = at.getTime();
+  const wall = now + offsetAt(timeZone, now);
+  const today = Math.floor(wall / MS_PER_DAY);
+  const dates = {
+    overrideDate: compiled.overrides.has(today) ? formatLocalDate(today) : null,
+    overrideDateChangesAt:
+      compiled.overrides.has(today) || compiled.overrides.has(today + 1)
+        ? nextLocalMidnight(timeZone, now, wall)
+        : null,
+  };
+  if (unavailableUntil !== null && now < unavailableUntil.getTime()) {
+    const until = unavailableUntil.getTime();
     return {
       state: 'OFFLINE',
       reason: 'TEMPORARILY_UNAVAILABLE',
-      changesAt: isInSlot(slots, timeZone, unavailableUntil)
-        ? new Date(unavailableUntil.getTime())
-        : nextScheduleFlip(slots, timeZone, unavailableUntil),
+      changesAt: coversWall(compiled, until + offsetAt(timeZone, until))
+        ? new Date(until)
+        : flipAfter(compiled, timeZone, until),
+      ...dates,
     };
   }
-  const online = isInSlot(slots, timeZone, at);
+  const online = coversWall(compiled, wall);
   return {
     state: online ? 'ONLINE' : 'OFFLINE',
     reason: online ? 'IN_AVAILABILITY_SLOT' : 'OUTSIDE_AVAILABILITY_SLOTS',
-    changesAt: nextScheduleFlip(slots, timeZone, at),
+    changesAt: flipAfter(compiled, timeZone, now),
+    ...dates,
   };
 }
 
@@ -244,9 +361,6 @@ function wallTimeString(wallAsUtc: number): string {
 }
 
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
-const MS_PER_WEEK = 7 * MS_PER_DAY;
-/** 1970-01-01, day 0 of the epoch, was a Thursday: ISO weekday index 3. */
-const EPOCH_WEEKDAY_INDEX = 3;
 
 function modulo(value: number, divisor: number): number {
   return ((value % divisor) + divisor) % divisor;
@@ -260,72 +374,143 @@ function weekMinuteOf(wall: number): number {
   );
 }
 
-/** The week a template covers, in minutes since Monday 00:00. */
-interface WeekCoverage {
-  /** Covered [start, end) intervals, sorted, merged where they overlap or touch. */
-  intervals: readonly (readonly [number, number])[];
-  /**
-   * The minutes (0..10079) at which coverage changes, sorted: no seam between touching slots,
-   * at midnight or at the week wrap. Empty when nothing or everything is covered.
-   */
-  edges: readonly number[];
+type Interval = readonly [number, number];
+
+/**
+ * A schedule made ready for evaluation: each weekday's slots and each override date's ranges,
+ * sorted and merged where they overlap or touch, in minutes of their local date. Local dates are
+ * day numbers: a wall time (fields read as UTC, in ms) divided by a day.
+ */
+interface CompiledSchedule {
+  /** Index 0 is Monday. */
+  weekdays: readonly (readonly Interval[])[];
+  overrides: ReadonlyMap<number, readonly Interval[]>;
+  /** The override dates, ascending. */
+  overrideDays: readonly number[];
+  /** Every weekday covered all day, or none at all: the template alone has no edge. */
+  uniform: boolean;
 }
 
-function weekCoverage(slots: readonly WeeklySlot[]): WeekCoverage {
-  const sorted = slots
-    .map((slot): [number, number] => {
-      const dayStart = WEEKDAYS.indexOf(slot.weekday) * MINUTES_PER_DAY;
-      return [dayStart + slot.startMinute, dayStart + slot.endMinute];
-    })
-    .filter(([start, end]) => start < end)
-    .sort((a, b) => a[0] - b[0]);
-  const intervals: [number, number][] = [];
-  for (const [start, end] of sorted) {
-    const last = intervals[intervals.length - 1];
+function mergeIntervals(ranges: readonly TimeRange[]): Interval[] {
+  let sorted = true;
+  for (let i = 1; i < ranges.length; i += 1) {
+    if (ranges[i].startMinute < ranges[i - 1].startMinute) {
+      sorted = false;
+      break;
+    }
+  }
+  // Stored ranges and slots come sorted: no copy to sort then.
+  const ordered = sorted ? ranges : [...ranges].sort((a, b) => a.startMinute - b.startMinute);
+  const merged: [number, number][] = [];
+  for (const { startMinute: start, endMinute: end } of ordered) {
+    if (start >= end) {
+      continue;
+    }
+    const last = merged[merged.length - 1];
     if (last !== undefined && start <= last[1]) {
       last[1] = Math.max(last[1], end);
     } else {
-      intervals.push([start, end]);
+      merged.push([start, end]);
     }
   }
-  const coverage = { intervals, edges: [] as number[] };
-  const edges = new Set<number>();
-  for (const [start, end] of intervals) {
-    for (const minute of [start, end % MINUTES_PER_WEEK]) {
-      const before = modulo(minute - 1, MINUTES_PER_WEEK);
-      if (covers(coverage, minute) !== covers(coverage, before)) {
-        edges.add(minute);
-      }
-    }
-  }
-  coverage.edges = [...edges].sort((a, b) => a - b);
-  return coverage;
+  return merged;
 }
 
-function covers(coverage: WeekCoverage, weekMinute: number): boolean {
-  // At most a few dozen intervals: a scan is as fast as a bisection.
-  for (const [start, end] of coverage.intervals) {
-    if (weekMinute < start) {
+function compileSchedule(schedule: readonly WeeklySlot[] | Schedule): CompiledSchedule {
+  const { slots, overrides = [] } = isSlotList(schedule) ? { slots: schedule } : schedule;
+  const byWeekday: WeeklySlot[][] = WEEKDAYS.map(() => []);
+  for (const slot of slots) {
+    byWeekday[WEEKDAYS.indexOf(slot.weekday)].push(slot);
+  }
+  const weekdays = byWeekday.map(mergeIntervals);
+  const compiledOverrides = new Map<number, readonly Interval[]>();
+  for (const override of overrides) {
+    const day = parseLocalDate(override.date);
+    if (day !== null) {
+      compiledOverrides.set(day, mergeIntervals(override.ranges));
+    }
+  }
+  const fullDay = (day: readonly Interval[]): boolean =>
+    day.length === 1 && day[0][0] === 0 && day[0][1] === MINUTES_PER_DAY;
+  return {
+    weekdays,
+    overrides: compiledOverrides,
+    overrideDays: [...compiledOverrides.keys()].sort((a, b) => a - b),
+    uniform: weekdays.every((day) => day.length === 0) || weekdays.every(fullDay),
+  };
+}
+
+function isSlotList(schedule: readonly WeeklySlot[] | Schedule): schedule is readonly WeeklySlot[] {
+  return Array.isArray(schedule);
+}
+
+/** 1970-01-01, day 0 of the epoch, was a Thursday: ISO weekday index 3. */
+const EPOCH_WEEKDAY_INDEX = 3;
+
+function intervalsOf(compiled: CompiledSchedule, day: number): readonly Interval[] {
+  return compiled.overrides.get(day) ?? compiled.weekdays[modulo(day + EPOCH_WEEKDAY_INDEX, 7)];
+}
+
+function coversWall(compiled: CompiledSchedule, wall: number): boolean {
+  const day = Math.floor(wall / MS_PER_DAY);
+  const minute = Math.floor((wall - day * MS_PER_DAY) / MS_PER_MINUTE);
+  // A day has at most a few dozen intervals: a scan is as fast as a bisection.
+  for (const [start, end] of intervalsOf(compiled, day)) {
+    if (minute < start) {
       return false;
     }
-    if (weekMinute < end) {
+    if (minute < end) {
       return true;
     }
   }
   return false;
 }
 
-/** The wall time (ms, fields as UTC) of the first coverage edge strictly after `wall`. */
-function nextEdgeAfter(coverage: WeekCoverage, wall: number): number {
-  const weekStart =
-    Math.floor(wall / MS_PER_MINUTE) * MS_PER_MINUTE - weekMinuteOf(wall) * MS_PER_MINUTE;
-  for (const edge of coverage.edges) {
-    const edgeWall = weekStart + edge * MS_PER_MINUTE;
-    if (edgeWall > wall) {
-      return edgeWall;
+/**
+ * The wall time (ms, fields as UTC) of the first coverage edge strictly after `wall`, or null
+ * when there is none. A date's edges are its merged ranges' starts and ends, where the midnight
+ * seam at its start counts only when the dates on either side disagree. Walks date by date; with
+ * a template without edges it jumps from one override date to the next, so it visits at most the
+ * override dates, the dates after them and a week.
+ */
+function nextEdgeAfterWall(compiled: CompiledSchedule, wall: number): number | null {
+  const { overrideDays } = compiled;
+  const lastOverride = overrideDays.length > 0 ? overrideDays[overrideDays.length - 1] : -Infinity;
+  let day = Math.floor(wall / MS_PER_DAY);
+  const stop = Math.max(day, lastOverride + 1) + 8;
+  let next = 0;
+  while (day <= stop) {
+    while (next < overrideDays.length && overrideDays[next] < day - 1) {
+      next += 1;
     }
+    if (compiled.uniform && !compiled.overrides.has(day) && !compiled.overrides.has(day - 1)) {
+      // Neither this date nor the previous is an override: no edge until the next override date.
+      if (next >= overrideDays.length) {
+        return null;
+      }
+      day = Math.max(day + 1, overrideDays[next]);
+      continue;
+    }
+    const dayStart = day * MS_PER_DAY;
+    const intervals = intervalsOf(compiled, day);
+    const previous = intervalsOf(compiled, day - 1);
+    const startsCovered = intervals.length > 0 && intervals[0][0] === 0;
+    const previousEndsCovered =
+      previous.length > 0 && previous[previous.length - 1][1] === MINUTES_PER_DAY;
+    if (startsCovered !== previousEndsCovered && dayStart > wall) {
+      return dayStart;
+    }
+    for (const [start, end] of intervals) {
+      if (start > 0 && dayStart + start * MS_PER_MINUTE > wall) {
+        return dayStart + start * MS_PER_MINUTE;
+      }
+      if (end < MINUTES_PER_DAY && dayStart + end * MS_PER_MINUTE > wall) {
+        return dayStart + end * MS_PER_MINUTE;
+      }
+    }
+    day += 1;
   }
-  return weekStart + MS_PER_WEEK + coverage.edges[0] * MS_PER_MINUTE;
+  return null;
 }
 
 /**

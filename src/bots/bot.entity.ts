@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -13,6 +14,7 @@ import { StoryEntity } from './story.entity';
 @Entity('bots')
 @Unique('bots_widget_key_key', ['widgetKey'])
 @Unique('bots_engine_key_hash_key', ['engineKeyHash'])
+@Check('bots_auto_release_minutes_check', `"auto_release_minutes" BETWEEN 1 AND 1440`)
 export class BotEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'bots_pkey' })
   id: string;
@@ -42,6 +44,13 @@ export class BotEntity {
   /** The story played when a request opens; none: opening a request posts nothing. */
   @Column({ type: 'uuid', nullable: true })
   entryStoryId: string | null;
+
+  /**
+   * Minutes without a message from the agent in control or the end user after which a live
+   * conversation goes back to the bot; null: never.
+   */
+  @Column({ type: 'integer', nullable: true })
+  autoReleaseMinutes: number | null;
 
   @ManyToOne(() => StoryEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'entry_story_id', foreignKeyConstraintName: 'bots_entry_story_id_fkey' })

@@ -5,7 +5,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { BotAccessDirectory } from '../common/auth/bot-access.directory';
 import { BotEntity } from './bot.entity';
 import { BotMemberEntity } from './bot-member.entity';
-import { BotsResolver } from './bots.resolver';
+import { BotMemberResolver, BotsResolver } from './bots.resolver';
 import { BotsService } from './bots.service';
 import { BotStoriesResolver, StoriesResolver } from './stories.resolver';
 import { StoriesService } from './stories.service';
@@ -16,6 +16,7 @@ import { StoryEntity } from './story.entity';
   providers: [
     BotsService,
     BotsResolver,
+    BotMemberResolver,
     StoriesService,
     StoriesResolver,
     BotStoriesResolver,

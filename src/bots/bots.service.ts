@@ -41,10 +41,34 @@ const ROLE_ORDER: Record<BotRole, number> = {
 
 export type TimeZoneChangeListener = (botId: string) => Promise<void>;
 
+/**
+ * Runs inside the transaction that removes a member (the bot's row locked), before the
+ * membership is deleted: `removedBy` is the ADMINISTRATOR who removes them.
+ */
+export type MemberRemovingListener = (
+  tx: Transaction,
+  botId: string,
+  accountId: string,
+  removedBy: string | null,
+) => Promise<void>;
+
+/**
+ * Runs inside the transaction that changes a bot's automatic release delay (null: off), so that
+ * the deadlines of the conversations under control follow it.
+ */
+export type AutoReleaseChangeListener = (
+  manager: EntityManager,
+  botId: string,
+  minutes: number | null,
+) => Promise<void>;
+
 /** Bots, their members and roles, and their widget and bot engine keys. */
 @Injectable()
 export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDestroy {
   private readonly timeZoneListeners: TimeZoneChangeListener[] = [];
+  private readonly membershipListeners: ((botId: string) => Promise<void>)[] = [];
+  private readonly memberRemovingListeners: MemberRemovingListener[] = [];
+  private readonly autoReleaseListeners: AutoReleaseChangeListener[] = [];
   private readonly roles = new BoundedCache<string, BotRole>(
     ROLE_CACHE_SIZE,
     ROLE_CACHE_LIFETIME_MS,
@@ -86,6 +110,11 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
     this.timeZoneListeners.push(listener);
   }
 
+  /** Called (with the bot's id) after a member is added, removed or changes role. */
+  onMembershipChanged(listener: (botId: string) => Promise<void>): void {
+    this.membershipListeners.push(listener);
+  }
+
   async update(botId: string, input: UpdateBotInput): Promise<BotEntity> {
     const before = await this.get(botId);
     const changes: Partial<BotEntity> = {};
@@ -100,13 +129,37 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
         ...new Set(input.allowedOrigins.map((origin) => normalizeOrigin(origin) as string)),
       ];
     }
+    if (input.autoReleaseMinutes !== undefined && input.autoReleaseMinutes !== null) {
+      // 0 turns it off.
+      changes.autoReleaseMinutes = input.autoReleaseMinutes === 0 ? null : input.autoReleaseMinutes;
+    }
     if (Object.keys(changes).length > 0) {
-      await this.bots.update({ id: botId }, changes);
+      await this.transactions.run(async ({ manager }) => {
+        await manager.update(BotEntity, { id: botId }, changes);
+        if (
+          changes.autoReleaseMinutes !== undefined &&
+          changes.autoReleaseMinutes !== before.autoReleaseMinutes
+        ) {
+          for (const listener of this.autoReleaseListeners) {
+            await listener(manager, botId, changes.autoReleaseMinutes);
+          }
+        }
+      });
     }
     if (changes.timeZone !== undefined && changes.timeZone !== before.timeZone) {
       await Promise.all(this.timeZoneListeners.map((listener) => listener(botId)));
     }
     return this.get(botId);
+  }
+
+  /** Lets another module act in the transaction that removes a member (end what they held). */
+  onMemberRemoving(listener: MemberRemovingListener): void {
+    this.memberRemovingListeners.push(listener);
+  }
+
+  /** Lets another module act in the transaction that changes a bot's automatic release delay. */
+  onAutoReleaseChanged(listener: AutoReleaseChangeListener): void {
+    this.autoReleaseListeners.push(listener);
   }
 
   /** Locks the bot's row until the end of `manager`'s transaction: edits of one bot queue up. */
@@ -147,6 +200,25 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
       order: { bot: { createdAt: 'ASC' } },
     });
     return rows.map((row) => ({ bot: row.bot as BotEntity, role: row.role }));
+  }
+
+  /** The ids of the bots an account is a member of (one query on the account's index). */
+  async botIdsOf(accountId: string): Promise<string[]> {
+    const rows = await this.members.find({ select: { botId: true }, where: { accountId } });
+    return rows.map((row) => row.botId);
+  }
+
+  /** The account ids of several bots' members, in one query (no accounts loaded). */
+  async memberAccountIdsOf(botIds: readonly string[]): Promise<string[][]> {
+    const rows = await this.members.find({
+      select: { botId: true, accountId: true },
+      where: { botId: In([...botIds]) },
+    });
+    const byBot = new Map<string, string[]>(botIds.map((botId) => [botId, []]));
+    for (const row of rows) {
+      byBot.get(row.botId)?.push(row.accountId);
+    }
+    return botIds.map((botId) => byBot.get(botId) ?? []);
   }
 
   /** Members of several bots in two queries, administrators first, then by joining time. */
@@ -202,12 +274,24 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
     return { account, role };
   }
 
-  /** Removes a member; removing the last ADMINISTRATOR is refused (CONFLICT). */
-  async removeMember(botId: string, accountId: string): Promise<void> {
-    await this.withAdministratorsLocked(botId, async ({ manager, afterCommit }) => {
+  /**
+   * Removes a member; removing the last ADMINISTRATOR is refused (CONFLICT). Whatever the member
+   * held ends in the same transaction (the live conversations they controlled go back to the
+   * bot). `removedBy` is the ADMINISTRATOR who removes them.
+   */
+  async removeMember(
+    botId: string,
+    accountId: string,
+    removedBy: string | null = null,
+  ): Promise<void> {
+    await this.withAdministratorsLocked(botId, async (tx) => {
+      const { manager, afterCommit } = tx;
       const member = await this.memberIn(manager, botId, accountId);
       if (member.role === BotRole.ADMINISTRATOR) {
         await this.assertAnotherAdministrator(manager, botId);
+      }
+      for (const listener of this.memberRemovingListeners) {
+        await listener(tx, botId, accountId, removedBy);
       }
       await manager.delete(BotMemberEntity, { botId, accountId });
       afterCommit(() => this.membershipChanged(botId, accountId));
@@ -248,7 +332,10 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   /** Evicts a membership from the role cache on every instance, after its change committed. */
   private async membershipChanged(botId: string, accountId: string): Promise<void> {
     this.roles.delete(`${botId}:${accountId}`);
-    await this.pubsub.publish(Topics.membershipChanged(), { botId, accountId });
+    await Promise.all([
+      this.pubsub.publish(Topics.membershipChanged(), { botId, accountId }),
+      ...this.membershipListeners.map((listener) => listener(botId)),
+    ]);
   }
 
   onModuleInit(): void {

@@ -14,34 +14,53 @@ export class StoriesResolver {
   constructor(private readonly stories: StoriesService) {}
 
   @Access(administratorsOf(target('bot', 'botId')))
-  @Mutation(() => StoryModel)
+  @Mutation(() => StoryModel, {
+    description:
+      'Adds a story to the bot. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. BAD_USER_INPUT names a step that is invalid or jumps out of the bot.',
+  })
   async createStory(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('input') input: StoryInput,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('input', { description: 'Name and steps of the story.' }) input: StoryInput,
   ): Promise<StoryModel> {
     return StoryModel.from(await this.stories.create(botId, input));
   }
 
   @Access(administratorsOf(target('story', 'id')))
-  @Mutation(() => StoryModel)
+  @Mutation(() => StoryModel, {
+    description:
+      'Replaces the name and all the steps of a story. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. BAD_USER_INPUT names an invalid step.',
+  })
   async updateStory(
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input') input: StoryInput,
+    @Args('id', { type: () => ID, description: 'The story.' }) id: string,
+    @Args('input', { description: 'The new name and steps.' }) input: StoryInput,
   ): Promise<StoryModel> {
     return StoryModel.from(await this.stories.update(id, input));
   }
 
   @Access(administratorsOf(target('story', 'id')))
-  @Mutation(() => ID, { description: 'Refused while the entry or a jump refers to the story.' })
-  deleteStory(@Args('id', { type: () => ID }) id: string): Promise<string> {
+  @Mutation(() => ID, {
+    description:
+      'Deletes a story and answers its id. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. CONFLICT while it is the entry story or a JUMP_TO step refers to it.',
+  })
+  deleteStory(
+    @Args('id', { type: () => ID, description: 'The story.' }) id: string,
+  ): Promise<string> {
     return this.stories.delete(id);
   }
 
   @Access(administratorsOf(target('bot', 'botId')))
-  @Mutation(() => BotModel, { description: 'The story played when a request opens; null: none.' })
+  @Mutation(() => BotModel, {
+    description:
+      'Sets the story played when a request opens; null: none. ADMINISTRATOR of the bot only: FORBIDDEN for a SUPPORT_AGENT, NOT_FOUND for other accounts. BAD_USER_INPUT (field storyId) when the story is not one of this bot.',
+  })
   async setEntryStory(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('storyId', { type: () => ID, nullable: true }) storyId: string | null,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('storyId', {
+      type: () => ID,
+      nullable: true,
+      description: 'A story of this bot; null or absent: no entry story.',
+    })
+    storyId: string | null,
     @Granted() access: GrantedAccess,
   ): Promise<BotModel> {
     return BotModel.from(
@@ -56,7 +75,9 @@ export class StoriesResolver {
 export class BotStoriesResolver {
   constructor(private readonly stories: StoriesService) {}
 
-  @ResolveField('stories', () => [StoryModel])
+  @ResolveField('stories', () => [StoryModel], {
+    description: "The bot's stories. Members only: FORBIDDEN for anyone else.",
+  })
   async storiesOfBot(
     @Parent() bot: BotModel,
     @Context() ctx: GraphQLContext,
@@ -70,7 +91,8 @@ export class BotStoriesResolver {
 
   @ResolveField(() => StoryModel, {
     nullable: true,
-    description: 'Played when a request is opened.',
+    description:
+      'Played when a request is opened; null when none is set. Members only: FORBIDDEN for anyone else.',
   })
   async entryStory(
     @Parent() bot: BotModel,

@@ -9,4 +9,12 @@ export enum SupportTeamState {
   OFFLINE = 'OFFLINE',
 }
 
-registerEnumType(SupportTeamState, { name: 'SupportTeamState' });
+registerEnumType(SupportTeamState, {
+  name: 'SupportTeamState',
+  description:
+    'Whether the support team is available, as the weekly schedule and any temporary unavailability make it.',
+  valuesMap: {
+    ONLINE: { description: 'The team is available.' },
+    OFFLINE: { description: 'The team is not available.' },
+  },
+});

@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { BotEntity } from '../bots/bot.entity';
 import { UserRequestEntity } from '../requests/user-request.entity';
@@ -6,6 +14,15 @@ import { UserRequestEntity } from '../requests/user-request.entity';
 export enum LiveConversationStatus {
   ACTIVE = 'ACTIVE',
   ENDED = 'ENDED',
+}
+
+/** Why a live conversation ended; null while it is ACTIVE. */
+export enum LiveConversationEndReason {
+  RELEASED = 'RELEASED',
+  TRANSFERRED = 'TRANSFERRED',
+  AUTO_RELEASED = 'AUTO_RELEASED',
+  REQUEST_CLOSED = 'REQUEST_CLOSED',
+  MEMBER_REMOVED = 'MEMBER_REMOVED',
 }
 
 /**
@@ -20,6 +37,8 @@ export enum LiveConversationStatus {
 })
 @Index('live_conversations_bot_id_status_started_idx', ['botId', 'status', 'startedAt'])
 @Index('live_conversations_agent_id_status_idx', ['agentId', 'status'])
+@Index('live_conversations_request_id_started_idx', ['requestId', 'startedAt'])
+@Check('live_conversations_end_reason_check', `("status" = 'ACTIVE') = ("end_reason" IS NULL)`)
 export class LiveConversationEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'live_conversations_pkey' })
   id: string;
@@ -58,6 +77,22 @@ export class LiveConversationEntity {
   @Column({ type: 'timestamptz', nullable: true })
   endedAt: Date | null;
 
+  @Column({
+    type: 'enum',
+    enum: LiveConversationEndReason,
+    enumName: 'live_conversation_end_reason',
+    nullable: true,
+  })
+  endReason: LiveConversationEndReason | null;
+
+  /** The member who ended it; null when automatic, or when the end user closed the request. */
+  @Column({ type: 'uuid', nullable: true })
+  endedById: string | null;
+
+  /** TRANSFERRED: the live conversation it was handed to. */
+  @Column({ type: 'uuid', nullable: true })
+  transferredToId: string | null;
+
   @ManyToOne(() => UserRequestEntity, { onDelete: 'CASCADE' })
   @JoinColumn({
     name: 'request_id',
@@ -72,4 +107,18 @@ export class LiveConversationEntity {
   @ManyToOne(() => AccountEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'agent_id', foreignKeyConstraintName: 'live_conversations_agent_id_fkey' })
   agent?: AccountEntity;
+
+  @ManyToOne(() => AccountEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({
+    name: 'ended_by_id',
+    foreignKeyConstraintName: 'live_conversations_ended_by_id_fkey',
+  })
+  endedBy?: AccountEntity | null;
+
+  @ManyToOne(() => LiveConversationEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({
+    name: 'transferred_to_id',
+    foreignKeyConstraintName: 'live_conversations_transferred_to_id_fkey',
+  })
+  transferredTo?: LiveConversationEntity | null;
 }

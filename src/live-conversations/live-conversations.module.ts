@@ -7,7 +7,10 @@ import { OperatorProfilesModule } from '../operator-profiles/operator-profiles.m
 import { RequestsModule } from '../requests/requests.module';
 import { RequestsService } from '../requests/requests.service';
 import { LiveConversationEntity } from './live-conversation.entity';
+import { BotsService } from '../bots/bots.service';
+import { AutoReleaseSweeper } from './auto-release.sweeper';
 import {
+  ControlChangeResolver,
   ConversationEventLiveConversationResolver,
   LiveConversationsResolver,
   RequestLiveConversationResolver,
@@ -27,6 +30,8 @@ import { LiveConversationsService } from './live-conversations.service';
     LiveConversationsResolver,
     RequestLiveConversationResolver,
     ConversationEventLiveConversationResolver,
+    ControlChangeResolver,
+    AutoReleaseSweeper,
   ],
   exports: [LiveConversationsService],
 })
@@ -35,6 +40,7 @@ export class LiveConversationsModule implements OnModuleInit {
     private readonly liveConversations: LiveConversationsService,
     private readonly requests: RequestsService,
     private readonly targets: BotTargetRegistry,
+    private readonly bots: BotsService,
   ) {}
 
   onModuleInit(): void {
@@ -43,6 +49,13 @@ export class LiveConversationsModule implements OnModuleInit {
       return botId ? { botId } : null;
     });
     // Closing a request ends its live conversation in the same transaction.
-    this.requests.onClosing((tx, request) => this.liveConversations.endOnClose(tx, request));
+    this.requests.onClosing((tx, request, closedBy) =>
+      this.liveConversations.endOnClose(tx, request, closedBy),
+    );
+    // Removing the agent in control of a conversation gives it back to the bot, in the same
+    // transaction.
+    this.bots.onMemberRemoving((tx, botId, accountId, removedBy) =>
+      this.liveConversations.endOnMemberRemoved(tx, botId, accountId, removedBy),
+    );
   }
 }

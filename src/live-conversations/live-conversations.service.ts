@@ -9,24 +9,31 @@ import { Clock } from '../common/clock/clock';
 import { Transaction } from '../common/database/transactions';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
+import { Language } from '../common/i18n/language';
 import { joinedNotice, leftNotice } from '../common/i18n/notices';
-import { decodeCursor, pageSize } from '../common/pagination/cursor';
-import { Page, newestFirstPage } from '../common/pagination/keyset';
+import { Page, PageArgs, newestFirstPage, pageWindow } from '../common/pagination/keyset';
 import { PubSubPort } from '../common/pubsub/pubsub';
 import { Topics } from '../common/pubsub/topics';
 import { isUuid } from '../common/validation/uuid';
 import { AppConfig } from '../config/app-config';
+import { OperatorSnapshot } from '../operator-profiles/operator-identity';
 import { OperatorProfilesService } from '../operator-profiles/operator-profiles.service';
 import { MessageEntity } from '../requests/message.entity';
 import { ControlMode, RequestStatus, SystemNotice } from '../requests/request-enums';
 import { LockedRequest, RequestsService } from '../requests/requests.service';
-import { LiveConversationEntity, LiveConversationStatus } from './live-conversation.entity';
+import {
+  LiveConversationEndReason,
+  LiveConversationEntity,
+  LiveConversationStatus,
+} from './live-conversation.entity';
 import {
   LiveConversationChangeModel,
   LiveConversationChangeType,
   LiveConversationModel,
   LiveConversationScope,
 } from './models/live-conversation.model';
+import { ControlChangeModel } from './models/control-change.model';
+import { controlHistory } from './control-history';
 
 const ONE_ACTIVE_KEY = 'live_conversations_one_active_per_request_key';
 
@@ -42,6 +49,31 @@ interface LiveConversationFacts {
 const FACTS_CACHE_SIZE = 20_000;
 
 export type LiveConversationPage = Page<LiveConversationEntity>;
+
+/**
+ * How a live conversation ends: the one description every ending goes through (`endControl`).
+ * A TRANSFERRED ending names the agent who takes over; every other ending gives control back to
+ * the bot.
+ */
+export type Ending =
+  | {
+      reason: LiveConversationEndReason.TRANSFERRED;
+      /** The member who hands the conversation over (the agent in control, or an ADMINISTRATOR). */
+      endedBy: string;
+      /** The agent who takes over, with the operator identity their live conversation keeps. */
+      to: { agentId: string; identity: OperatorSnapshot };
+    }
+  | {
+      reason: Exclude<LiveConversationEndReason, LiveConversationEndReason.TRANSFERRED>;
+      /** The member who ended it; null when automatic, or when the end user closed the request. */
+      endedBy: string | null;
+    };
+
+/** What `endControl` changed: the live conversation ended and, for a transfer, the one started. */
+export interface EndedControl {
+  ended: LiveConversationEntity;
+  started: LiveConversationEntity | null;
+}
 
 /**
  * Take control, agent messages and release. The request row lock orders every change of control
@@ -175,22 +207,116 @@ export class LiveConversationsService {
       throw AppError.forbidden('Only the agent in control or an ADMINISTRATOR may release control');
     }
     const ended = await this.requests.withRequestLocked(liveConversation.requestId, (tx, request) =>
-      this.endIn(tx, request, liveConversation.id),
+      this.endControl(tx, request, liveConversation.id, {
+        reason: LiveConversationEndReason.RELEASED,
+        endedBy: callerId,
+      }),
     );
     if (!ended) {
       throw notInControl();
     }
-    return ended;
+    return ended.ended;
+  }
+
+  /**
+   * Hands control to another member (either role) without the bot regaining it: by the agent in
+   * control or an ADMINISTRATOR (another SUPPORT_AGENT: FORBIDDEN); the target must be a member
+   * (NOT_FOUND) other than the agent in control (BAD_USER_INPUT). The end user need not be
+   * online. Returns the target's new live conversation; of concurrent transfers and releases one
+   * wins, the others are NOT_IN_CONTROL (the request lock orders them).
+   */
+  async transfer(
+    liveConversationId: string,
+    callerId: string,
+    callerRole: BotRole,
+    toAccountId: string,
+  ): Promise<LiveConversationEntity> {
+    const liveConversation = await this.get(liveConversationId);
+    if (liveConversation.agentId !== callerId && callerRole !== BotRole.ADMINISTRATOR) {
+      throw AppError.forbidden(
+        'Only the agent in control or an ADMINISTRATOR may transfer control',
+      );
+    }
+    if (!isUuid(toAccountId) || !(await this.bots.roleOf(liveConversation.botId, toAccountId))) {
+      throw new AppError(ErrorCode.NOT_FOUND, 'This account is not a member of the bot', {
+        field: 'toAccountId',
+      });
+    }
+    if (toAccountId === liveConversation.agentId) {
+      throw AppError.badInput('toAccountId', 'This agent already has control');
+    }
+    const identity = await this.profiles.identityFor(liveConversation.botId, toAccountId);
+    const changed = await this.requests.withRequestLocked(
+      liveConversation.requestId,
+      (tx, request) =>
+        this.endControl(tx, request, liveConversation.id, {
+          reason: LiveConversationEndReason.TRANSFERRED,
+          endedBy: callerId,
+          to: { agentId: toAccountId, identity },
+        }),
+    );
+    if (!changed?.started) {
+      throw notInControl();
+    }
+    return changed.started;
+  }
+
+  /**
+   * The automatic release of one request whose deadline a sweep found passed: exactly as a
+   * release, with AUTO_RELEASED and nobody as `endedBy`. The database decides whether it is still
+   * due (a message may have postponed it, another instance may have released it): false if not.
+   */
+  async autoRelease(requestId: string, now: Date): Promise<boolean> {
+    const ended = await this.requests.claimAutoRelease(requestId, now, async (tx, request) => {
+      if (!request.activeLiveConversationId) {
+        return null;
+      }
+      return this.endControl(tx, request, request.activeLiveConversationId, {
+        reason: LiveConversationEndReason.AUTO_RELEASED,
+        endedBy: null,
+      });
+    });
+    return Boolean(ended);
   }
 
   /** Inside the transaction closing a request: its live conversation ends with it. */
-  async endOnClose(tx: Transaction, request: LockedRequest): Promise<void> {
+  async endOnClose(
+    tx: Transaction,
+    request: LockedRequest,
+    closedBy: string | null,
+  ): Promise<void> {
     const active = await tx.manager.findOneBy(LiveConversationEntity, {
       requestId: request.id,
       status: LiveConversationStatus.ACTIVE,
     });
     if (active) {
-      await this.endIn(tx, request, active.id);
+      await this.endControl(tx, request, active.id, {
+        reason: LiveConversationEndReason.REQUEST_CLOSED,
+        endedBy: closedBy,
+      });
+    }
+  }
+
+  /**
+   * Inside the transaction removing `agentId` from the bot (the bot's row locked): each live
+   * conversation the agent holds there goes back to the bot, MEMBER_REMOVED by `removedBy`.
+   */
+  async endOnMemberRemoved(
+    tx: Transaction,
+    botId: string,
+    agentId: string,
+    removedBy: string | null,
+  ): Promise<void> {
+    const held = await tx.manager.find(LiveConversationEntity, {
+      where: { botId, agentId, status: LiveConversationStatus.ACTIVE },
+      order: { requestId: 'ASC' },
+    });
+    for (const liveConversation of held) {
+      const request = await this.requests.lockIn(tx, liveConversation.requestId);
+      await this.endControl(tx, request, liveConversation.id, {
+        reason: LiveConversationEndReason.MEMBER_REMOVED,
+        endedBy: removedBy,
+      });
     }
   }
 
@@ -233,6 +359,34 @@ export class LiveConversationsService {
     });
   }
 
+  async byIds(ids: readonly string[]): Promise<(LiveConversationEntity | null)[]> {
+    const rows = await this.liveConversations.findBy({ id: In([...ids]) });
+    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+  }
+
+  /**
+   * The control history of each request, oldest first, derived from its live conversations (one
+   * query for all of them, on the index by request and start).
+   */
+  async controlHistoriesOf(requestIds: readonly string[]): Promise<ControlChangeModel[][]> {
+    const rows = await this.liveConversations.find({
+      where: { requestId: In([...requestIds]) },
+      order: { startedAt: 'ASC' },
+    });
+    return requestIds.map((requestId) =>
+      controlHistory(rows.filter((row) => row.requestId === requestId)).map((change) =>
+        Object.assign(new ControlChangeModel(), {
+          at: change.at,
+          kind: change.kind,
+          fromId: change.fromId,
+          toId: change.toId,
+          byId: change.byId,
+          liveConversation: this.toModel(change.liveConversation),
+        }),
+      ),
+    );
+  }
+
   /** The ACTIVE live conversation of each request (null where none), in one query. */
   async activeOfRequests(
     requestIds: readonly string[],
@@ -252,11 +406,9 @@ export class LiveConversationsService {
     accountId: string,
     botId: string | null,
     scope: LiveConversationScope,
-    first: number | null | undefined,
-    after: string | null | undefined,
+    paging: PageArgs,
   ): Promise<LiveConversationPage> {
-    const size = pageSize(first, 50, 200);
-    const position = after ? decodeCursor(after) : null;
+    const window = pageWindow(paging, 50, 200);
     let botIds: string[];
     if (botId !== null) {
       if (!isUuid(botId) || !(await this.bots.roleOf(botId, accountId))) {
@@ -267,7 +419,14 @@ export class LiveConversationsService {
       botIds = (await this.bots.listFor(accountId)).map(({ bot }) => bot.id);
     }
     if (botIds.length === 0) {
-      return { edges: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+      return {
+        edges: [],
+        hasNextPage: false,
+        hasPreviousPage: false,
+        startCursor: null,
+        endCursor: null,
+        totalCount: 0,
+      };
     }
     const query = this.liveConversations
       .createQueryBuilder('lc')
@@ -276,7 +435,7 @@ export class LiveConversationsService {
     if (scope === LiveConversationScope.MINE) {
       query.andWhere('lc.agent_id = :accountId', { accountId });
     }
-    return newestFirstPage(query, 'lc', 'started_at', (row) => row.startedAt, size, position);
+    return newestFirstPage(query, 'lc', 'started_at', (row) => row.startedAt, window);
   }
 
   changes(botId: string): AsyncIterableIterator<LiveConversationChangeModel> {
@@ -292,28 +451,39 @@ export class LiveConversationsService {
   }
 
   /**
-   * Ends an ACTIVE live conversation in the caller's transaction (request row already locked):
-   * the AGENT_LEFT notice with its snapshot, and the bot back in control. Null when it had ended.
+   * THE place where a live conversation ends, whatever the reason, in the caller's transaction
+   * with the request row locked: the row records why (`endReason`), who ended it (`endedBy`) and,
+   * for a transfer, the live conversation it was handed to. A transfer starts the target's live
+   * conversation and the request stays HUMAN (AGENT_LEFT then AGENT_JOINED, CONTROL_TRANSFERRED,
+   * TRANSFERRED then STARTED, nothing to the bot engine); every other ending gives control back to
+   * the bot exactly as a release does (AGENT_LEFT, CONTROL_RELEASED, ENDED, and the bot engine
+   * hears CONTROL_RELEASED). Everything is published after commit. Null when the live
+   * conversation had already ended (another change of control won).
    */
-  private async endIn(
+  async endControl(
     tx: Transaction,
     request: LockedRequest,
     id: string,
-  ): Promise<LiveConversationEntity | null> {
+    ending: Ending,
+  ): Promise<EndedControl | null> {
     const { manager } = tx;
+    const now = this.clock.now();
     const ended = await manager.update(
       LiveConversationEntity,
       { id, status: LiveConversationStatus.ACTIVE },
-      { status: LiveConversationStatus.ENDED, endedAt: this.clock.now() },
+      {
+        status: LiveConversationStatus.ENDED,
+        endedAt: now,
+        endReason: ending.reason,
+        endedById: ending.endedBy,
+      },
     );
     if (!ended.affected) {
       return null;
     }
     const liveConversation = await manager.findOneByOrFail(LiveConversationEntity, { id });
-    await this.requests.switchControl(tx, request, {
-      mode: ControlMode.BOT,
-      notice: SystemNotice.AGENT_LEFT,
-      text: (language) =>
+    const left = {
+      text: (language: Language) =>
         leftNotice(
           language,
           liveConversation.operatorNamed ? liveConversation.operatorDisplayName : null,
@@ -323,9 +493,52 @@ export class LiveConversationsService {
         displayName: liveConversation.operatorDisplayName,
         avatarPath: liveConversation.operatorAvatarPath,
       },
-      ...this.announced(liveConversation, LiveConversationChangeType.ENDED),
+    };
+    if (ending.reason !== LiveConversationEndReason.TRANSFERRED) {
+      await this.requests.switchControl(tx, request, {
+        mode: ControlMode.BOT,
+        notice: SystemNotice.AGENT_LEFT,
+        ...left,
+        ...this.announced(liveConversation, LiveConversationChangeType.ENDED),
+      });
+      return { ended: liveConversation, started: null };
+    }
+    const { agentId, identity } = ending.to;
+    const started = await manager.save(
+      manager.create(LiveConversationEntity, {
+        requestId: request.id,
+        botId: request.botId,
+        agentId,
+        operatorDisplayName: identity.displayName,
+        operatorNamed: identity.named,
+        operatorAvatarPath: identity.avatarPath,
+        status: LiveConversationStatus.ACTIVE,
+        startedAt: now,
+        endedAt: null,
+        endReason: null,
+        endedById: null,
+        transferredToId: null,
+      }),
+    );
+    await manager.update(LiveConversationEntity, { id }, { transferredToId: started.id });
+    liveConversation.transferredToId = started.id;
+    const endedChange = this.announced(liveConversation, LiveConversationChangeType.TRANSFERRED);
+    const startedChange = this.announced(started, LiveConversationChangeType.STARTED);
+    await this.requests.transferControl(tx, request, {
+      left,
+      joined: {
+        text: (language) => joinedNotice(language, identity.named ? identity.displayName : null),
+        agentId,
+        operator: { displayName: identity.displayName, avatarPath: identity.avatarPath },
+      },
+      liveConversation: startedChange.liveConversation,
+      previousLiveConversationId: liveConversation.id,
+      alsoPublish: async () => {
+        await endedChange.alsoPublish();
+        await startedChange.alsoPublish();
+      },
     });
-    return liveConversation;
+    return { ended: liveConversation, started };
   }
 
   /**

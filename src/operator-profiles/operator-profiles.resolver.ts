@@ -20,19 +20,25 @@ export class OperatorProfilesResolver {
   ) {}
 
   @Access(ofBot)
-  @Query(() => OperatorProfileModel, { description: "The caller's own." })
+  @Query(() => OperatorProfileModel, {
+    description:
+      "The caller's own operator profile on a bot, as saved and as it would show. Any member of the bot, for themselves; NOT_FOUND for other accounts.",
+  })
   async operatorProfile(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
     @CallerAccountId() accountId: string,
   ): Promise<OperatorProfileModel> {
     return this.toModel(botId, accountId, await this.profiles.profileOf(botId, accountId));
   }
 
   @Access(ofBot)
-  @Mutation(() => OperatorProfileModel, { description: 'Applies to takeovers started afterwards.' })
+  @Mutation(() => OperatorProfileModel, {
+    description:
+      'Sets the display name the end users see; it applies to takeovers started afterwards. Any member of the bot, for themselves; NOT_FOUND for other accounts. BAD_USER_INPUT (field input.displayName) past 50 characters.',
+  })
   async updateOperatorProfile(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('input') input: OperatorProfileInput,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('input', { description: 'The new display name.' }) input: OperatorProfileInput,
     @CallerAccountId() accountId: string,
   ): Promise<OperatorProfileModel> {
     return this.toModel(
@@ -45,11 +51,11 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Mutation(() => OperatorProfileModel, {
     description:
-      'PNG, JPEG or WebP; square; at least 150x150 px; at most 2 MiB. Stored re-encoded.',
+      'Uploads the avatar the end users see: PNG, JPEG or WebP, square, 150 to 4096 px a side, at most 2 MiB; stored re-encoded as 256x256 WebP without metadata. Applies to takeovers started afterwards. Any member of the bot, for themselves; NOT_FOUND for other accounts. BAD_USER_INPUT names what is wrong with the image.',
   })
   async setOperatorAvatar(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('image') image: AvatarUpload,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('image', { description: 'The image, in base64.' }) image: AvatarUpload,
     @CallerAccountId() accountId: string,
   ): Promise<OperatorProfileModel> {
     return this.toModel(
@@ -60,9 +66,12 @@ export class OperatorProfilesResolver {
   }
 
   @Access(ofBot)
-  @Mutation(() => OperatorProfileModel)
+  @Mutation(() => OperatorProfileModel, {
+    description:
+      'Removes the avatar: later takeovers show the placeholder image. Any member of the bot, for themselves; NOT_FOUND for other accounts.',
+  })
   async removeOperatorAvatar(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
     @CallerAccountId() accountId: string,
   ): Promise<OperatorProfileModel> {
     return this.toModel(botId, accountId, await this.profiles.removeAvatar(botId, accountId));
@@ -71,14 +80,23 @@ export class OperatorProfilesResolver {
   @Access(ofBot)
   @Query(() => OperatorPreviewModel, {
     description:
-      'What visitors would see; unsaved input wins over the saved profile; saves nothing.',
+      'What visitors would see of the caller in a takeover, in one language: the header, the notices and the banner. Unsaved input wins over the saved profile; nothing is saved. Any member of the bot, for themselves; NOT_FOUND for other accounts.',
   })
   async previewOperatorProfile(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
     // Typed as the class (not `| null`) so the validation pipe sees it; it may be null.
-    @Args('input', { type: () => OperatorProfileInput, nullable: true })
+    @Args('input', {
+      type: () => OperatorProfileInput,
+      nullable: true,
+      description: 'An unsaved display name to try; absent: the saved profile.',
+    })
     input: OperatorProfileInput,
-    @Args('language', { type: () => Language, nullable: true, defaultValue: Language.EN })
+    @Args('language', {
+      type: () => Language,
+      nullable: true,
+      defaultValue: Language.EN,
+      description: 'The language of the texts; default EN.',
+    })
     language: Language | null,
     @CallerAccountId() accountId: string,
   ): Promise<OperatorPreviewModel> {

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisConnections } from '../common/redis/redis-connections';
-import { InProcessPresenceStore, PresenceStore } from './presence.store';
+import {
+  ACCOUNTS_GROUP,
+  InProcessPresenceStore,
+  PresenceNamespace,
+  PresenceStore,
+} from './presence.store';
 import { RedisPresenceStore } from './redis-presence.store';
 
 /**
@@ -26,31 +31,32 @@ const deployments: [string, () => Deployment][] = [
       return { instance: () => store, close: () => Promise.resolve() };
     },
   ],
-  [
-    'RedisPresenceStore',
-    () => {
-      const prefix = `switchboard-test-${randomUUID()}:`;
-      const connections: RedisConnections[] = [];
-      return {
-        instance: () => {
-          const connection = new RedisConnections(REDIS_URL, prefix);
-          connections.push(connection);
-          return new RedisPresenceStore(connection, TTL_MS);
-        },
-        close: async () => {
-          // Leave the machine's Redis as it was: this deployment's keys go with it.
-          const cleaner = new Redis(REDIS_URL);
-          const keys = await cleaner.keys(`${prefix}*`);
-          if (keys.length > 0) {
-            await cleaner.del(...keys);
-          }
-          cleaner.disconnect();
-          await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
-        },
-      };
-    },
-  ],
+  ['RedisPresenceStore', () => redisDeployment('presence')],
+  // Account presence: the same store and contract in a namespace of its own.
+  ['RedisPresenceStore of accounts', () => redisDeployment('account-presence')],
 ];
+
+function redisDeployment(namespace: PresenceNamespace): Deployment {
+  const prefix = `switchboard-test-${randomUUID()}:`;
+  const connections: RedisConnections[] = [];
+  return {
+    instance: () => {
+      const connection = new RedisConnections(REDIS_URL, prefix);
+      connections.push(connection);
+      return new RedisPresenceStore(connection, TTL_MS, namespace);
+    },
+    close: async () => {
+      // Leave the machine's Redis as it was: this deployment's keys go with it.
+      const cleaner = new Redis(REDIS_URL);
+      const keys = await cleaner.keys(`${prefix}*`);
+      if (keys.length > 0) {
+        await cleaner.del(...keys);
+      }
+      cleaner.disconnect();
+      await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
+    },
+  };
+}
 
 const eventually = async <T>(attempt: () => Promise<T>): Promise<T> => {
   for (let tries = 0; ; tries += 1) {
@@ -86,58 +92,88 @@ describe.each(deployments)('%s', (_name, create) => {
   });
 });
 
-describe('RedisPresenceStore across instances', () => {
-  let deployment: Deployment;
-  beforeEach(() => {
-    deployment = deployments[1][1]();
-  });
-  afterEach(() => deployment.close());
-
-  it('reports a change once, whichever instance holds the end user', async () => {
-    const [a, b] = [deployment.instance(), deployment.instance()];
-    const [endUser, bot] = [randomUUID(), randomUUID()];
-    expect(await eventually(() => a.connected(endUser, bot))).toBe(true);
-    expect(await eventually(() => b.connected(endUser, bot))).toBe(false);
-    expect(await a.disconnected(endUser, bot)).toBe(false);
-    expect(await b.isOnline([endUser])).toEqual([true]);
-    expect(await b.disconnected(endUser, bot)).toBe(true);
-  });
-
-  it("expires a silent instance's end users within the TTL, reported by exactly one survivor", async () => {
-    const [dead, survivor, other] = [
-      deployment.instance(),
-      deployment.instance(),
-      deployment.instance(),
-    ];
-    const [endUser, kept, bot] = [randomUUID(), randomUUID(), randomUUID()];
-    await eventually(() => dead.connected(endUser, bot));
-    await eventually(() => survivor.connected(kept, bot));
-    await eventually(() => other.maintain(new Map()));
-    // `dead` never refreshes again; the survivor keeps its own end user alive.
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2));
-    expect(await survivor.maintain(new Map([[kept, bot]]))).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2 + 200));
-    expect(await survivor.isOnline([endUser, kept])).toEqual([false, true]);
-    const reports = await Promise.all([
-      survivor.maintain(new Map([[kept, bot]])),
-      other.maintain(new Map()),
-    ]);
-    expect(reports.flat()).toEqual([{ endUserId: endUser, botId: bot, online: false }]);
-    expect(await other.onlineOf(bot)).toEqual([kept]);
-  });
-
-  it('restores a lease that vanished (swept after a stall) and reports the end user online again', async () => {
-    const [stalled, sweeper] = [deployment.instance(), deployment.instance()];
-    const [endUser, bot] = [randomUUID(), randomUUID()];
-    await eventually(() => stalled.connected(endUser, bot));
-    await eventually(() => sweeper.maintain(new Map()));
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 200));
-    expect(await sweeper.maintain(new Map())).toEqual([
-      { endUserId: endUser, botId: bot, online: false },
-    ]);
-    expect(await stalled.maintain(new Map([[endUser, bot]]))).toEqual([
-      { endUserId: endUser, botId: bot, online: true },
-    ]);
-    expect(await sweeper.isOnline([endUser])).toEqual([true]);
+describe('RedisPresenceStore namespaces', () => {
+  it('keeps end users and accounts apart under one prefix', async () => {
+    const prefix = `switchboard-test-${randomUUID()}:`;
+    const connection = new RedisConnections(REDIS_URL, prefix);
+    const endUsers = new RedisPresenceStore(connection, TTL_MS, 'presence');
+    const accounts = new RedisPresenceStore(connection, TTL_MS, 'account-presence');
+    const [account, bot] = [randomUUID(), randomUUID()];
+    try {
+      expect(await eventually(() => accounts.connected(account, ACCOUNTS_GROUP))).toBe(true);
+      expect(await eventually(() => endUsers.isOnline([account]))).toEqual([false]);
+      expect(await accounts.isOnline([account])).toEqual([true]);
+      expect(await accounts.onlineOf(ACCOUNTS_GROUP)).toEqual([account]);
+      expect(await endUsers.connected(account, bot)).toBe(true);
+      expect(await accounts.disconnected(account, ACCOUNTS_GROUP)).toBe(true);
+      expect(await endUsers.isOnline([account])).toEqual([true]);
+    } finally {
+      const cleaner = new Redis(REDIS_URL);
+      const keys = await cleaner.keys(`${prefix}*`);
+      if (keys.length > 0) {
+        await cleaner.del(...keys);
+      }
+      cleaner.disconnect();
+      await connection.onApplicationShutdown();
+    }
   });
 });
+
+describe.each<PresenceNamespace>(['presence', 'account-presence'])(
+  'RedisPresenceStore across instances (%s)',
+  (namespace) => {
+    let deployment: Deployment;
+    beforeEach(() => {
+      deployment = redisDeployment(namespace);
+    });
+    afterEach(() => deployment.close());
+
+    it('reports a change once, whichever instance holds the end user', async () => {
+      const [a, b] = [deployment.instance(), deployment.instance()];
+      const [endUser, bot] = [randomUUID(), randomUUID()];
+      expect(await eventually(() => a.connected(endUser, bot))).toBe(true);
+      expect(await eventually(() => b.connected(endUser, bot))).toBe(false);
+      expect(await a.disconnected(endUser, bot)).toBe(false);
+      expect(await b.isOnline([endUser])).toEqual([true]);
+      expect(await b.disconnected(endUser, bot)).toBe(true);
+    });
+
+    it("expires a silent instance's end users within the TTL, reported by exactly one survivor", async () => {
+      const [dead, survivor, other] = [
+        deployment.instance(),
+        deployment.instance(),
+        deployment.instance(),
+      ];
+      const [endUser, kept, bot] = [randomUUID(), randomUUID(), randomUUID()];
+      await eventually(() => dead.connected(endUser, bot));
+      await eventually(() => survivor.connected(kept, bot));
+      await eventually(() => other.maintain(new Map()));
+      // `dead` never refreshes again; the survivor keeps its own end user alive.
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2));
+      expect(await survivor.maintain(new Map([[kept, bot]]))).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2 + 200));
+      expect(await survivor.isOnline([endUser, kept])).toEqual([false, true]);
+      const reports = await Promise.all([
+        survivor.maintain(new Map([[kept, bot]])),
+        other.maintain(new Map()),
+      ]);
+      expect(reports.flat()).toEqual([{ endUserId: endUser, botId: bot, online: false }]);
+      expect(await other.onlineOf(bot)).toEqual([kept]);
+    });
+
+    it('restores a lease that vanished (swept after a stall) and reports the end user online again', async () => {
+      const [stalled, sweeper] = [deployment.instance(), deployment.instance()];
+      const [endUser, bot] = [randomUUID(), randomUUID()];
+      await eventually(() => stalled.connected(endUser, bot));
+      await eventually(() => sweeper.maintain(new Map()));
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS + 200));
+      expect(await sweeper.maintain(new Map())).toEqual([
+        { endUserId: endUser, botId: bot, online: false },
+      ]);
+      expect(await stalled.maintain(new Map([[endUser, bot]]))).toEqual([
+        { endUserId: endUser, botId: bot, online: true },
+      ]);
+      expect(await sweeper.isOnline([endUser])).toEqual([true]);
+    });
+  },
+);

@@ -1,6 +1,25 @@
 import { Injectable } from '@nestjs/common';
 
-/** A change of an end user's presence that this instance is the one to report. */
+/**
+ * The kinds of presence, each in a store of its own: end users (grouped by their bot) and
+ * accounts (Administrators and Support Agents, all in the one group `ACCOUNTS_GROUP`, as an
+ * account's memberships can change while it is connected).
+ */
+export type PresenceNamespace = 'presence' | 'account-presence';
+
+/** The group of every account in the account presence store. */
+export const ACCOUNTS_GROUP = 'accounts';
+
+/**
+ * The store of account presence: a second `PresenceStore` (same contract, own namespace), bound
+ * by the adapters module beside the end users' one.
+ */
+export const ACCOUNT_PRESENCE_STORE = Symbol('AccountPresenceStore');
+
+/**
+ * A change of presence that this instance is the one to report. In the account store
+ * `endUserId` holds the account id and `botId` the group.
+ */
 export interface PresenceTransition {
   endUserId: string;
   botId: string;

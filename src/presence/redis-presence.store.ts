@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RedisConnections } from '../common/redis/redis-connections';
-import { PresenceStore, PresenceTransition } from './presence.store';
+import { PresenceNamespace, PresenceStore, PresenceTransition } from './presence.store';
 
 /**
- * Every instance keeps, per end user it holds a connection of, a lease with an expiry:
- *   <prefix>presence:user:<endUserId>   hash  instance id -> expiry (ms, Redis server time)
- *   <prefix>presence:bot:<botId>        set   end users with at least one lease
- *   <prefix>presence:leases             zset  "<instance>|<endUser>|<bot>" scored by expiry
+ * Every instance keeps, per end user it holds a connection of, a lease with an expiry (keys of
+ * the `presence` namespace; account presence uses the same keys under `account-presence`, with
+ * the accounts' fixed group in place of a bot):
+ *   <prefix><namespace>:user:<endUserId>   hash  instance id -> expiry (ms, Redis server time)
+ *   <prefix><namespace>:bot:<botId>        set   end users with at least one lease
+ *   <prefix><namespace>:leases             zset  "<instance>|<endUser>|<bot>" scored by expiry
  * An instance refreshes its leases every third of the TTL; a killed instance's leases expire and
  * the next upkeep of any instance removes them. Each change is decided inside one Lua script, so
  * exactly one instance learns "came online" or "went offline" and reports it. Expiries use the
@@ -55,27 +57,28 @@ return out`;
  */
 const MAINTAIN = `
 local prefix, instance, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+-- prefix: the key prefix with the namespace, e.g. "switchboard:presence:".
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local expiry = now + ttl
 local out = {}
 for i = 4, #ARGV, 2 do
   local user, bot = ARGV[i], ARGV[i + 1]
-  local ukey = prefix .. 'presence:user:' .. user
+  local ukey = prefix .. 'user:' .. user
   local had = redis.call('HEXISTS', ukey, instance) == 1
   local others = redis.call('HLEN', ukey) - (had and 1 or 0)
   redis.call('HSET', ukey, instance, expiry)
   redis.call('ZADD', KEYS[1], expiry, instance .. '|' .. user .. '|' .. bot)
-  redis.call('SADD', prefix .. 'presence:bot:' .. bot, user)
+  redis.call('SADD', prefix .. 'bot:' .. bot, user)
   if (not had) and others == 0 then table.insert(out, '1|' .. user .. '|' .. bot) end
 end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)
 for _, lease in ipairs(expired) do
   redis.call('ZREM', KEYS[1], lease)
   local owner, user, bot = string.match(lease, '^([^|]+)|([^|]+)|(.+)$')
-  local ukey = prefix .. 'presence:user:' .. user
+  local ukey = prefix .. 'user:' .. user
   if redis.call('HDEL', ukey, owner) == 1 and redis.call('HLEN', ukey) == 0 then
-    redis.call('SREM', prefix .. 'presence:bot:' .. bot, user)
+    redis.call('SREM', prefix .. 'bot:' .. bot, user)
     table.insert(out, '0|' .. user .. '|' .. bot)
   end
 end
@@ -98,11 +101,13 @@ export class RedisPresenceStore extends PresenceStore {
     connections: RedisConnections,
     /** `PRESENCE_TTL`: a killed instance's end users are offline within it. */
     private readonly ttlMs: number,
+    /** Keeps each kind of presence (end users, accounts) apart under one Redis prefix. */
+    namespace: PresenceNamespace = 'presence',
   ) {
     super();
     this.upkeepIntervalMs = Math.max(1_000, Math.floor(ttlMs / 3));
-    this.prefix = connections.prefix;
-    const redis = connections.connect('presence');
+    this.prefix = `${connections.prefix}${namespace}:`;
+    const redis = connections.connect(namespace);
     redis.defineCommand('presenceConnect', { numberOfKeys: 3, lua: CONNECT });
     redis.defineCommand('presenceDisconnect', { numberOfKeys: 3, lua: DISCONNECT });
     redis.defineCommand('presenceOnline', { lua: ONLINE });
@@ -182,14 +187,14 @@ export class RedisPresenceStore extends PresenceStore {
   }
 
   private userKey(endUserId: string): string {
-    return `${this.prefix}presence:user:${endUserId}`;
+    return `${this.prefix}user:${endUserId}`;
   }
 
   private botKey(botId: string): string {
-    return `${this.prefix}presence:bot:${botId}`;
+    return `${this.prefix}bot:${botId}`;
   }
 
   private leasesKey(): string {
-    return `${this.prefix}presence:leases`;
+    return `${this.prefix}leases`;
   }
 }

@@ -43,6 +43,16 @@ export interface AppendedMessage {
 
 const CLIENT_MESSAGE_KEY = 'messages_request_id_author_client_message_id_key';
 
+/**
+ * The request's automatic release deadline after a message written at `$2`, as SQL over the
+ * request `r` (its control mode as the statement sets it) and its bot `b`: while a person has
+ * control and the bot has a delay, the delay counted from this message; else none. Every message
+ * while a person has control is the agent's, the end user's, or a notice of a takeover or
+ * transfer, each of which starts the count again.
+ */
+const AUTO_RELEASE_DEADLINE = `CASE WHEN r.control_mode = 'HUMAN' AND b.auto_release_minutes IS NOT NULL
+                     THEN $2::timestamptz + make_interval(mins => b.auto_release_minutes) END`;
+
 interface LockedRequestRow {
   id: string;
   bot_id: string;
@@ -51,6 +61,7 @@ interface LockedRequestRow {
   control_mode: ControlMode;
   awaiting_human: boolean;
   active_live_conversation_id: string | null;
+  auto_release_at: Date | null;
   support_status_at_creation: SupportTeamState;
   last_seq: number;
   last_activity_at: Date;
@@ -119,9 +130,10 @@ export class MessageLogService {
     const rows: LockedRequestRow[] = await this.messages.query(
       `WITH bumped AS (
          UPDATE user_requests r
-            SET last_seq = r.last_seq + 1, last_activity_at = $2
-           FROM end_users e
-          WHERE r.id = $1 AND e.id = r.end_user_id AND r.status = 'OPEN'
+            SET last_seq = r.last_seq + 1, last_activity_at = $2,
+                auto_release_at = ${AUTO_RELEASE_DEADLINE}
+           FROM end_users e, bots b
+          WHERE r.id = $1 AND e.id = r.end_user_id AND b.id = r.bot_id AND r.status = 'OPEN'
             AND ($3::control_mode IS NULL OR r.control_mode = $3::control_mode)
             AND ($4::uuid IS NULL OR r.active_live_conversation_id = $4::uuid)
       RETURNING r.*, e.locale
@@ -187,9 +199,10 @@ export class MessageLogService {
     const now = this.clock.now();
     const [rows]: [LockedRequestRow[], number] = await manager.query(
       `UPDATE user_requests r
-          SET last_seq = r.last_seq + 1, last_activity_at = $2
-         FROM end_users e
-        WHERE r.id = $1 AND e.id = r.end_user_id
+          SET last_seq = r.last_seq + 1, last_activity_at = $2,
+              auto_release_at = ${AUTO_RELEASE_DEADLINE}
+         FROM end_users e, bots b
+        WHERE r.id = $1 AND e.id = r.end_user_id AND b.id = r.bot_id
     RETURNING r.*, e.locale`,
       [input.requestId, now],
     );
@@ -316,6 +329,7 @@ function toRequest(row: LockedRequestRow): UserRequestEntity {
     awaitingHuman: row.awaiting_human,
     supportStatusAtCreation: row.support_status_at_creation,
     activeLiveConversationId: row.active_live_conversation_id,
+    autoReleaseAt: row.auto_release_at,
     lastSeq: row.last_seq,
     lastActivityAt: row.last_activity_at,
     closedAt: row.closed_at,

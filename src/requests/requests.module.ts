@@ -3,6 +3,7 @@ import { PresenceService } from '../presence/presence.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AvailabilityModule } from '../availability/availability.module';
 import { BotsModule } from '../bots/bots.module';
+import { BotsService } from '../bots/bots.service';
 import { BotTargetRegistry } from '../common/auth/bot-target.registry';
 import { ConversationStreams } from './conversation-streams';
 import { EndUserEntity } from './end-user.entity';
@@ -40,10 +41,15 @@ export class RequestsModule implements OnModuleInit {
     private readonly streams: ConversationStreams,
     private readonly targets: BotTargetRegistry,
     private readonly presence: PresenceService,
+    private readonly bots: BotsService,
   ) {}
 
   onModuleInit(): void {
     this.targets.register('request', (id) => this.requests.locate(id));
+    // A bot's new automatic release delay applies at once to its conversations under control.
+    this.bots.onAutoReleaseChanged((manager, botId, minutes) =>
+      this.requests.rescheduleAutoRelease(manager, botId, minutes),
+    );
     // Each change is reported by one instance only (the store decides which), published to all.
     this.presence.onChange(({ endUserId, online }) => this.presenceChanged(endUserId, online));
   }

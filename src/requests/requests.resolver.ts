@@ -57,12 +57,18 @@ export class RequestsResolver {
   @Public()
   @RateLimit('sessions', 'clientAddress')
   @Mutation(() => EndUserSessionModel, {
-    description: "A chat widget's session for one visitor of the bot whose widget key this is.",
+    description:
+      "Starts a chat widget's session for one visitor of the bot whose widget key this is, and answers an end-user token. Open to anyone. NOT_FOUND for an unknown widget key; FORBIDDEN from a page outside the bot's allowedOrigins; RATE_LIMITED past RATE_LIMIT_SESSIONS per client address.",
   })
   async startEndUserSession(
-    @Args('widgetKey') widgetKey: string,
+    @Args('widgetKey', { description: "The bot's public widget key." }) widgetKey: string,
     // Typed as the class (not `| null`) so the validation pipe sees its rules; it may be null.
-    @Args('input', { type: () => EndUserSessionInput, nullable: true }) input: EndUserSessionInput,
+    @Args('input', {
+      type: () => EndUserSessionInput,
+      nullable: true,
+      description: 'What the widget knows about the visitor; absent: nothing.',
+    })
+    input: EndUserSessionInput,
     @Context() ctx: GraphQLContext,
   ): Promise<EndUserSessionModel> {
     const session = await this.endUsers.startSession(
@@ -80,7 +86,10 @@ export class RequestsResolver {
 
   @Access(signedInEndUser())
   @RateLimit('requests', 'caller')
-  @Mutation(() => UserRequestModel, { description: "End-user token; plays the bot's entry story." })
+  @Mutation(() => UserRequestModel, {
+    description:
+      "Opens a user request for the calling end user and plays the bot's entry story, whose messages the answer already holds. End-user token only: FORBIDDEN otherwise. RATE_LIMITED past RATE_LIMIT_REQUESTS per end user.",
+  })
   async openRequest(@Granted() access: GrantedAccess): Promise<UserRequestModel> {
     const principal = access.principal;
     if (principal?.kind !== 'endUser') {
@@ -91,11 +100,20 @@ export class RequestsResolver {
 
   @Access(endUsersOf(theRequest))
   @RateLimit('messages', 'caller')
-  @Mutation(() => MessageModel, { description: 'End-user token.' })
+  @Mutation(() => MessageModel, {
+    description:
+      'Posts a message as the end user of the request. End-user token of that request only (NOT_FOUND for another end user). REQUEST_CLOSED once it is closed; BAD_USER_INPUT (field text) for an empty or too long text; RATE_LIMITED past RATE_LIMIT_MESSAGES.',
+  })
   async sendUserMessage(
-    @Args('requestId', { type: () => ID }) requestId: string,
-    @Args('text') text: string,
-    @Args('clientMessageId', { type: () => String, nullable: true }) clientMessageId: string | null,
+    @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
+    @Args('text', { description: 'The message, 1 to 4000 characters once trimmed.' }) text: string,
+    @Args('clientMessageId', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Idempotency key chosen by the sender: a retry with the same key returns the first message instead of posting again.',
+    })
+    clientMessageId: string | null,
   ): Promise<MessageModel> {
     return MessageModel.from(
       await this.requests.postAsEndUser(requestId, text, clientMessageId),
@@ -105,11 +123,20 @@ export class RequestsResolver {
 
   @Access(botEngineOf(theRequest))
   @RateLimit('messages', 'caller')
-  @Mutation(() => MessageModel, { description: 'Bot engine key; BOT_PAUSED while HUMAN.' })
+  @Mutation(() => MessageModel, {
+    description:
+      'Posts a message as the bot. Bot engine key of the request bot only. BOT_PAUSED while a person has control (HUMAN); REQUEST_CLOSED once it is closed; RATE_LIMITED past RATE_LIMIT_MESSAGES.',
+  })
   async sendBotMessage(
-    @Args('requestId', { type: () => ID }) requestId: string,
-    @Args('text') text: string,
-    @Args('clientMessageId', { type: () => String, nullable: true }) clientMessageId: string | null,
+    @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
+    @Args('text', { description: 'The message, 1 to 4000 characters once trimmed.' }) text: string,
+    @Args('clientMessageId', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Idempotency key chosen by the sender: a retry with the same key returns the first message instead of posting again.',
+    })
+    clientMessageId: string | null,
   ): Promise<MessageModel> {
     return MessageModel.from(
       await this.requests.postAsBot(requestId, text, clientMessageId),
@@ -118,34 +145,77 @@ export class RequestsResolver {
   }
 
   @Access(endUsersOf(theRequest), operatorsOf(theRequest))
-  @Mutation(() => UserRequestModel, { description: 'Its end user, or a member.' })
+  @Mutation(() => UserRequestModel, {
+    description:
+      'Closes a user request (ending any live conversation) and answers it; closing a closed one changes nothing. Its end user, or a member of its bot; NOT_FOUND for other accounts and end users.',
+  })
   async closeRequest(
-    @Args('requestId', { type: () => ID }) requestId: string,
+    @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
+    @Granted() access: GrantedAccess,
   ): Promise<UserRequestModel> {
-    return UserRequestModel.from(await this.requests.close(requestId));
+    const closedBy = access.principal?.kind === 'account' ? access.principal.accountId : null;
+    return UserRequestModel.from(await this.requests.close(requestId, closedBy));
   }
 
   @Access(operatorsOf(target('request', 'id')), endUsersOf(target('request', 'id')))
-  @Query(() => UserRequestModel, { description: 'Members of its bot; its own end user.' })
-  async request(@Args('id', { type: () => ID }) id: string): Promise<UserRequestModel> {
+  @Query(() => UserRequestModel, {
+    description:
+      'One user request. Members of its bot and its own end user; NOT_FOUND for other accounts and end users, as for an unknown id.',
+  })
+  async request(
+    @Args('id', { type: () => ID, description: 'The user request.' }) id: string,
+  ): Promise<UserRequestModel> {
     return UserRequestModel.from(await this.requests.get(id));
   }
 
   @Access(operatorsOf(target('bot', 'botId')))
-  @Query(() => UserRequestConnection, { name: 'requests', description: 'Newest activity first.' })
+  @Query(() => UserRequestConnection, {
+    name: 'requests',
+    description:
+      "A page of the bot's user requests, newest activity first (Relay cursors, both ways), with optional filters. Members of the bot; NOT_FOUND for other accounts.",
+  })
   async listRequests(
-    @Args('botId', { type: () => ID }) botId: string,
-    @Args('filter', { type: () => RequestFilter, nullable: true }) filter: RequestFilter | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number | null,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
+    @Args('filter', {
+      type: () => RequestFilter,
+      nullable: true,
+      description: 'Which requests to list; absent: all of them.',
+    })
+    filter: RequestFilter | null,
+    @Args('first', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 50,
+      description:
+        'Forward paging: how many edges at most, 1 to 200 (BAD_USER_INPUT otherwise); default 50. Ignored when last is given.',
+    })
+    first: number | null,
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Forward paging: only edges after this cursor (an endCursor). BAD_USER_INPUT for a cursor this API did not make.',
+    })
+    after: string | null,
+    @Args('last', {
+      type: () => Int,
+      nullable: true,
+      description:
+        'Backward paging: the last edges, at most this many (1 to 200), still listed newest first; takes precedence over first.',
+    })
+    last: number | null,
+    @Args('before', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Only edges before this cursor (a startCursor). BAD_USER_INPUT for a cursor this API did not make.',
+    })
+    before: string | null,
   ): Promise<UserRequestConnection> {
-    const page = await this.requests.list(botId, filter, first, after);
+    const page = await this.requests.list(botId, filter, { first, after, last, before });
     return Object.assign(new UserRequestConnection(), {
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: UserRequestModel.from(node) })),
-      pageInfo: Object.assign(new PageInfo(), {
-        hasNextPage: page.hasNextPage,
-        endCursor: page.endCursor,
-      }),
+      pageInfo: PageInfo.of(page),
       totalCount: page.totalCount,
     });
   }
@@ -153,12 +223,18 @@ export class RequestsResolver {
   @Access(operatorsOf(theRequest), endUsersOf(theRequest))
   @Subscription(() => ConversationEventModel, {
     description:
-      'Members of the request bot, and its own end user. With afterSeq, first replays every MESSAGE_POSTED with a greater seq, then goes live, with no gap and no duplicate.',
+      "Everything that happens in one user request: messages, control changes and the end user's presence. Members of the request's bot and its own end user; NOT_FOUND for other accounts and end users. With afterSeq, first replays every MESSAGE_POSTED with a greater seq, then goes live, with no gap and no duplicate.",
     resolve: (event: ConversationEventModel) => event,
   })
   conversationEvents(
-    @Args('requestId', { type: () => ID }) requestId: string,
-    @Args('afterSeq', { type: () => Int, nullable: true }) afterSeq: number | null,
+    @Args('requestId', { type: () => ID, description: 'The user request.' }) requestId: string,
+    @Args('afterSeq', {
+      type: () => Int,
+      nullable: true,
+      description:
+        'The last seq the client has (0 or more); absent: only new events. BAD_USER_INPUT when negative.',
+    })
+    afterSeq: number | null,
   ): AsyncIterableIterator<ConversationEventModel> {
     if (afterSeq !== null && afterSeq < 0) {
       throw AppError.badInput('afterSeq', 'afterSeq must not be negative');
@@ -168,10 +244,12 @@ export class RequestsResolver {
 
   @Access(operatorsOf(target('bot', 'botId')))
   @Subscription(() => UserRequestChangeModel, {
+    description:
+      "Every change to the bot's user requests: opened, updated (message, control, presence), closed. Members of the bot; NOT_FOUND for other accounts.",
     resolve: (change: UserRequestChangeModel) => change,
   })
   requestsChanged(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
   ): AsyncIterableIterator<UserRequestChangeModel> {
     return this.streams.requests(botId);
   }
@@ -179,16 +257,19 @@ export class RequestsResolver {
   @Access(botEngineOf(target('bot', 'botId')))
   @Subscription(() => BotEventModel, {
     description:
-      'Bot engine key: REQUEST_OPENED; USER_MESSAGE while the bot has control; control changes.',
+      "What the bot's engine must know: requests opened, end-user messages while the bot has control, and control taken or released. The bot's engine key only.",
     resolve: (event: BotEventModel) => event,
   })
   botEvents(
-    @Args('botId', { type: () => ID }) botId: string,
+    @Args('botId', { type: () => ID, description: 'The bot.' }) botId: string,
   ): AsyncIterableIterator<BotEventModel> {
     return this.streams.botEvents(botId);
   }
 
-  @ResolveField(() => BotModel)
+  @ResolveField(() => BotModel, {
+    description:
+      'The bot the request was opened with; its end user may read only its name and support status.',
+  })
   async bot(
     @Parent() request: UserRequestModel,
     @Context() ctx: GraphQLContext,
@@ -203,7 +284,7 @@ export class RequestsResolver {
     return BotModel.from(bot, access?.botId === bot.id ? (access.role ?? null) : null);
   }
 
-  @ResolveField(() => EndUserModel)
+  @ResolveField(() => EndUserModel, { description: 'The end user who opened the request.' })
   async endUser(
     @Parent() request: UserRequestModel,
     @Context() ctx: GraphQLContext,
@@ -217,7 +298,8 @@ export class RequestsResolver {
 
   @ResolveField(() => String, {
     nullable: true,
-    description: '"A support agent is online" in the end user\'s language while HUMAN; else null.',
+    description:
+      'The banner the end user sees: "A support agent is online" in their language while HUMAN; else null.',
   })
   async banner(
     @Parent() request: UserRequestModel,
@@ -228,12 +310,23 @@ export class RequestsResolver {
   }
 
   @ResolveField(() => [MessageModel], {
-    description: 'Ascending seq; first defaults to 100, at most 500.',
+    description: 'Messages of the request in ascending seq, at most 500 at once.',
   })
   async messages(
     @Parent() request: UserRequestModel,
-    @Args('afterSeq', { type: () => Int, nullable: true }) afterSeq: number | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number | null,
+    @Args('afterSeq', {
+      type: () => Int,
+      nullable: true,
+      description: 'Only messages with a greater seq; absent: from the first.',
+    })
+    afterSeq: number | null,
+    @Args('first', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 100,
+      description: 'How many messages at most, 1 to 500 (BAD_USER_INPUT otherwise); default 100.',
+    })
+    first: number | null,
     @Context() ctx: GraphQLContext,
   ): Promise<MessageModel[]> {
     // One loader per distinct (afterSeq, first): a list of requests reads its messages at once.
@@ -256,7 +349,9 @@ export class RequestsResolver {
 export class EndUsersResolver {
   constructor(private readonly endUsers: EndUsersService) {}
 
-  @ResolveField(() => Boolean, { description: 'Live: at least one open connection.' })
+  @ResolveField(() => Boolean, {
+    description: 'Live: true while at least one graphql-ws connection with their token is open.',
+  })
   online(@Parent() endUser: EndUserModel, @Context() ctx: GraphQLContext): Promise<boolean> {
     return loaderFor(ctx, 'EndUser.online', (ids: readonly string[]) =>
       this.endUsers.isOnline(ids),

@@ -9,8 +9,8 @@ import { AfterCommit, Transaction, Transactions } from '../common/database/trans
 import { DEFAULT_LOCALE, Language, languageOf } from '../common/i18n/language';
 import { messageText } from '../common/validation/message-text';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, pageSize } from '../common/pagination/cursor';
-import { Page, newestFirstPage } from '../common/pagination/keyset';
+import { pageSize } from '../common/pagination/cursor';
+import { Page, PageArgs, newestFirstPage, pageWindow } from '../common/pagination/keyset';
 import { isUuid } from '../common/validation/uuid';
 import { bannerFor, ConversationStreams } from './conversation-streams';
 import { RequestFilter } from './dto/requests.inputs';
@@ -61,7 +61,11 @@ export type LockedRequest = UserRequestEntity;
  * Runs inside the transaction that closes a request, with its row locked; queues what it
  * publishes with `tx.afterCommit`.
  */
-export type ClosingListener = (tx: Transaction, request: LockedRequest) => Promise<void>;
+export type ClosingListener = (
+  tx: Transaction,
+  request: LockedRequest,
+  closedBy: string | null,
+) => Promise<void>;
 
 /**
  * A change of control of a request and the notice that tells the end user: how the
@@ -81,15 +85,34 @@ export interface ControlSwitch {
   /** The live conversation the change starts or ends, carried by the conversation's event. */
   liveConversation: LiveConversationPayload;
   /**
-   * HUMAN only: the live conversation that had control until this one (a transfer from one
-   * person to another). The webhooks then hear CONTROL_TRANSFERRED instead of CONTROL_TAKEN.
-   */
-  previousLiveConversationId?: string;
-  /**
    * The caller's own publication (the lists of live conversations), after the conversation heard
    * the change and before the bot engine does.
    */
   alsoPublish: AfterCommit;
+}
+
+/**
+ * A handover of control from one person to another (see `transferControl`): the request stays
+ * HUMAN throughout, and the end user reads who left and who joined, each under their own name.
+ */
+export interface ControlTransfer {
+  /** The AGENT_LEFT notice of the agent who hands over. */
+  left: NoticeOf;
+  /** The AGENT_JOINED notice of the agent who takes over. */
+  joined: NoticeOf;
+  /** The new live conversation, carried by CONTROL_TRANSFERRED. */
+  liveConversation: LiveConversationPayload;
+  /** The live conversation that had control until now (ended by the caller). */
+  previousLiveConversationId: string;
+  /** The caller's own publication (the lists of live conversations), after the conversation's. */
+  alsoPublish: AfterCommit;
+}
+
+/** A notice about one agent, with its text in the end user's language and the agent's snapshot. */
+export interface NoticeOf {
+  text: (language: Language) => string;
+  agentId: string;
+  operator: { displayName: string; avatarPath: string };
 }
 
 /** A message of the agent in control of a request (see `postAsAgent`). */
@@ -169,6 +192,9 @@ export class RequestsService {
       const request = appended.at(-1)?.request ?? created;
       afterCommit(() => this.streams.requestChanged(request, UserRequestChangeType.OPENED));
       afterCommit(() => this.streams.botEvent(request, BotEventType.REQUEST_OPENED));
+      if (request.awaitingHuman) {
+        afterCommit(() => this.availability.waitingRequestsChanged(botId));
+      }
       for (const message of appended) {
         afterCommit(() => this.streams.messagePosted(message));
       }
@@ -279,14 +305,17 @@ export class RequestsService {
     this.closingListeners.push(listener);
   }
 
-  /** Closes the request (a second close answers the closed request as it is). */
-  async close(requestId: string): Promise<UserRequestEntity> {
+  /**
+   * Closes the request (a second close answers the closed request as it is). `closedBy` is the
+   * member who closes it; null when its end user does.
+   */
+  async close(requestId: string, closedBy: string | null = null): Promise<UserRequestEntity> {
     return this.withRequestLocked(requestId, async (tx, locked) => {
       if (locked.status === RequestStatus.CLOSED) {
         return locked;
       }
       for (const listener of this.closingListeners) {
-        await listener(tx, locked);
+        await listener(tx, locked, closedBy);
       }
       const now = this.clock.now();
       await tx.manager.update(
@@ -302,6 +331,9 @@ export class RequestsService {
         occurredAt: now,
       });
       tx.afterCommit(() => this.streams.requestChanged(closed, UserRequestChangeType.CLOSED));
+      if (locked.awaitingHuman) {
+        tx.afterCommit(() => this.availability.waitingRequestsChanged(locked.botId));
+      }
       return closed;
     });
   }
@@ -318,6 +350,73 @@ export class RequestsService {
   ): Promise<T> {
     return this.transactions.run(async (tx) =>
       work(tx, await this.lockForUpdate(tx.manager, requestId)),
+    );
+  }
+
+  /**
+   * Locks a request's row in a transaction the caller already runs (removing a member ends the
+   * live conversations it held, each with its request locked); NOT_FOUND when there is none.
+   */
+  lockIn(tx: Transaction, requestId: string): Promise<LockedRequest> {
+    return this.lockForUpdate(tx.manager, requestId);
+  }
+
+  /**
+   * Requests whose automatic release is due at `now`, earliest deadline first (read from the
+   * partial index on `auto_release_at`: only requests under control with a deadline are in it).
+   */
+  async dueForAutoRelease(now: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.requests.query(
+      `SELECT id FROM user_requests
+        WHERE auto_release_at IS NOT NULL AND auto_release_at <= $1
+        ORDER BY auto_release_at
+        LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Runs `work` with the request locked if, and only if, its automatic release is still due at
+   * `now`: the conditional UPDATE that clears the deadline decides it in the database (it waits
+   * for the row's lock and re-checks the deadline a message may have moved meanwhile), so of
+   * several instances sweeping at once exactly one gets the request. Null when it was not due.
+   */
+  claimAutoRelease<T>(
+    requestId: string,
+    now: Date,
+    work: (tx: Transaction, request: LockedRequest) => Promise<T>,
+  ): Promise<T | null> {
+    return this.transactions.run(async (tx) => {
+      const [claimed]: [{ id: string }[], number] = await tx.manager.query(
+        `UPDATE user_requests SET auto_release_at = NULL
+          WHERE id = $1 AND auto_release_at <= $2 AND status = 'OPEN' AND control_mode = 'HUMAN'
+      RETURNING id`,
+        [requestId, now],
+      );
+      if (claimed.length === 0) {
+        return null;
+      }
+      return work(tx, await tx.manager.findOneByOrFail(UserRequestEntity, { id: requestId }));
+    });
+  }
+
+  /**
+   * In the transaction that changes a bot's automatic release delay: the requests under control
+   * get the new deadline, counted from their last activity (the takeover or transfer, or the last
+   * message of the agent or the end user); none when the delay is turned off.
+   */
+  async rescheduleAutoRelease(
+    manager: EntityManager,
+    botId: string,
+    minutes: number | null,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE user_requests
+          SET auto_release_at = CASE WHEN $2::int IS NULL THEN NULL
+                                     ELSE last_activity_at + make_interval(mins => $2::int) END
+        WHERE bot_id = $1 AND status = 'OPEN' AND control_mode = 'HUMAN'`,
+      [botId, minutes],
     );
   }
 
@@ -356,6 +455,10 @@ export class RequestsService {
       agentId: change.agentId,
       operator: change.operator,
     });
+    if (taken && request.awaitingHuman) {
+      // The queued request has been taken: one fewer waiting.
+      tx.afterCommit(() => this.availability.waitingRequestsChanged(request.botId));
+    }
     tx.afterCommit(async () => {
       await this.streams.conversationEvent(request.id, {
         type: taken ? ConversationEventType.CONTROL_TAKEN : ConversationEventType.CONTROL_RELEASED,
@@ -377,41 +480,85 @@ export class RequestsService {
   }
 
   /**
-   * The webhook event of a change of control, in its transaction: CONTROL_TAKEN, CONTROL_RELEASED,
-   * or CONTROL_TRANSFERRED when a person takes over from another.
+   * The webhook event of a takeover or a release, in its transaction: CONTROL_TAKEN or
+   * CONTROL_RELEASED (a transfer records CONTROL_TRANSFERRED in `transferControl`).
    */
   private async recordControlChange(
     tx: Transaction,
     request: LockedRequest,
     change: ControlSwitch,
   ): Promise<void> {
-    const { liveConversation, previousLiveConversationId } = change;
-    const data = {
-      requestId: request.id,
-      liveConversation: liveConversationData(liveConversation),
-    };
-    const occurredAt = () =>
-      change.mode === ControlMode.HUMAN
-        ? liveConversation.startedAt
-        : (liveConversation.endedAt ?? this.clock.now());
-    if (change.mode === ControlMode.HUMAN && previousLiveConversationId) {
-      await this.outbox.record(tx, {
-        botId: request.botId,
-        type: WebhookEventType.CONTROL_TRANSFERRED,
-        data: { ...data, previousLiveConversationId },
-        occurredAt: occurredAt(),
-      });
-      return;
-    }
+    const { liveConversation } = change;
+    const taken = change.mode === ControlMode.HUMAN;
     await this.outbox.record(tx, {
       botId: request.botId,
-      type:
-        change.mode === ControlMode.HUMAN
-          ? WebhookEventType.CONTROL_TAKEN
-          : WebhookEventType.CONTROL_RELEASED,
-      data,
-      occurredAt: occurredAt(),
+      type: taken ? WebhookEventType.CONTROL_TAKEN : WebhookEventType.CONTROL_RELEASED,
+      data: { requestId: request.id, liveConversation: liveConversationData(liveConversation) },
+      occurredAt: taken
+        ? liveConversation.startedAt
+        : (liveConversation.endedAt ?? this.clock.now()),
     });
+  }
+
+  /**
+   * Within `withRequestLocked`: control passes from one person to another without the bot ever
+   * having it. The request stays HUMAN with the new live conversation in control, and the
+   * AGENT_LEFT then AGENT_JOINED notices are appended (their deadline of automatic release starts
+   * again). After commit the conversation hears CONTROL_TRANSFERRED then both notices, and the
+   * caller's `alsoPublish` runs; the bot engine hears nothing: it never had control back.
+   */
+  async transferControl(
+    tx: Transaction,
+    request: LockedRequest,
+    transfer: ControlTransfer,
+  ): Promise<void> {
+    const { manager } = tx;
+    await manager.update(
+      UserRequestEntity,
+      { id: request.id },
+      { activeLiveConversationId: transfer.liveConversation.id },
+    );
+    await this.outbox.record(tx, {
+      botId: request.botId,
+      type: WebhookEventType.CONTROL_TRANSFERRED,
+      data: {
+        requestId: request.id,
+        liveConversation: liveConversationData(transfer.liveConversation),
+        previousLiveConversationId: transfer.previousLiveConversationId,
+      },
+      occurredAt: transfer.liveConversation.startedAt,
+    });
+    const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
+    const language = languageOf(endUser?.locale ?? DEFAULT_LOCALE) as Language;
+    const notices: AppendedMessage[] = [];
+    for (const [notice, about] of [
+      [SystemNotice.AGENT_LEFT, transfer.left],
+      [SystemNotice.AGENT_JOINED, transfer.joined],
+    ] as const) {
+      notices.push(
+        await this.messageLog.appendIn(tx, {
+          requestId: request.id,
+          author: MessageAuthor.SYSTEM,
+          notice,
+          text: about.text(language),
+          agentId: about.agentId,
+          operator: about.operator,
+        }),
+      );
+    }
+    const last = notices[notices.length - 1];
+    tx.afterCommit(async () => {
+      await this.streams.conversationEvent(request.id, {
+        type: ConversationEventType.CONTROL_TRANSFERRED,
+        liveConversationPayload: transfer.liveConversation,
+        banner: bannerFor(last.request.controlMode, last.endUserLocale),
+        at: transfer.liveConversation.startedAt,
+      });
+      for (const notice of notices) {
+        await this.streams.messagePosted(notice);
+      }
+    });
+    tx.afterCommit(transfer.alsoPublish);
   }
 
   /** Locks the request's row until the end of `manager`'s transaction. */
@@ -455,11 +602,9 @@ export class RequestsService {
   async list(
     botId: string,
     filter: RequestFilter | null | undefined,
-    first: number | null | undefined,
-    after: string | null | undefined,
+    paging: PageArgs,
   ): Promise<RequestPage> {
-    const size = pageSize(first, 50, 200);
-    const position = after ? decodeCursor(after) : null;
+    const window = pageWindow(paging, 50, 200);
     const query = this.requests.createQueryBuilder('r').where('r.bot_id = :botId', { botId });
     if (filter?.status) {
       query.andWhere('r.status = :status', { status: filter.status });
@@ -478,14 +623,7 @@ export class RequestsService {
         query.andWhere('r.end_user_id NOT IN (:...online)', { online });
       }
     }
-    return newestFirstPage(
-      query,
-      'r',
-      'last_activity_at',
-      (row) => row.lastActivityAt,
-      size,
-      position,
-    );
+    return newestFirstPage(query, 'r', 'last_activity_at', (row) => row.lastActivityAt, window);
   }
 
   private async post(input: NewMessage): Promise<MessageEntity> {

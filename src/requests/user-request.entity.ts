@@ -8,6 +8,13 @@ import { ControlMode, RequestStatus } from './request-enums';
 @Entity('user_requests')
 @Index('user_requests_bot_id_activity_idx', ['botId', 'lastActivityAt', 'id'])
 @Index('user_requests_end_user_id_idx', ['endUserId'])
+// supportStatus { waitingRequests }: OPEN requests queued for a human that nobody controls.
+@Index('user_requests_waiting_idx', ['botId'], {
+  where: `"status" = 'OPEN' AND "awaiting_human" AND "active_live_conversation_id" IS NULL`,
+})
+@Index('user_requests_auto_release_at_idx', ['autoReleaseAt'], {
+  where: `"auto_release_at" IS NOT NULL`,
+})
 export class UserRequestEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'user_requests_pkey' })
   id: string;
@@ -36,6 +43,13 @@ export class UserRequestEntity {
   /** The live conversation in control while `controlMode` is HUMAN; null while the bot has it. */
   @Column({ type: 'uuid', nullable: true })
   activeLiveConversationId: string | null;
+
+  /**
+   * While a person has control and the bot has an automatic release delay: when control goes
+   * back to the bot unless the agent or the end user writes first (each such message moves it).
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  autoReleaseAt: Date | null;
 
   @Column({ type: 'enum', enum: SupportTeamState, enumName: 'support_team_state' })
   supportStatusAtCreation: SupportTeamState;

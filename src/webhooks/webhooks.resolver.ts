@@ -15,6 +15,7 @@ import { BotRole } from '../common/auth/bot-role';
 import { AppError } from '../common/errors/app-error';
 import { GraphQLContext } from '../common/graphql/graphql-context';
 import { loaderFor } from '../common/graphql/loaders';
+import { PageInfo } from '../common/pagination/cursor';
 import { WebhookInput } from './dto/webhook.input';
 import {
   WebhookDeliveryConnection,
@@ -130,7 +131,7 @@ export class WebhooksResolver {
         cursor: edge.cursor,
         node: WebhookDeliveryModel.from(edge.node),
       })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      pageInfo: PageInfo.of(page),
       totalCount: page.totalCount,
     };
   }

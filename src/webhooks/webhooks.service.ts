@@ -3,8 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, pageSize } from '../common/pagination/cursor';
-import { Page, newestFirstPage } from '../common/pagination/keyset';
+import { Page, newestFirstPage, pageWindow } from '../common/pagination/keyset';
 import { isUuid } from '../common/validation/uuid';
 import { AppConfig } from '../config/app-config';
 import { WebhookInput } from './dto/webhook.input';
@@ -123,15 +122,14 @@ export class WebhooksService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<WebhookDeliveryPage> {
-    const size = pageSize(first, 50, 200);
-    const position = after ? decodeCursor(after) : null;
+    const window = pageWindow({ first, after }, 50, 200);
     const query = this.deliveries
       .createQueryBuilder('d')
       .where('d.webhook_id = :webhookId', { webhookId });
     if (status) {
       query.andWhere('d.status = :status', { status });
     }
-    return newestFirstPage(query, 'd', 'created_at', (row) => row.createdAt, size, position);
+    return newestFirstPage(query, 'd', 'created_at', (row) => row.createdAt, window);
   }
 
   /**

@@ -511,7 +511,7 @@ export class Instance {
    * Until /health/ready answers 200. A build without readiness (404) counts as ready once
    * GraphQL answers.
    */
-  async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+  async waitUntilReady(timeoutMs = 90_000): Promise<void> {
     await eventually(
       `instance ${this.name} ready on port ${this.port}`,
       async () => {

@@ -1,7 +1,9 @@
 import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
 import { AccountModel } from './account.model';
 
-@ObjectType('AuthPayload')
+@ObjectType('AuthPayload', {
+  description: 'What `register` and `login` answer: an account token and the account it is for.',
+})
 export class AuthPayloadModel {
   @Field({ description: 'Send as `Authorization: Bearer <accessToken>`.' })
   accessToken: string;
@@ -9,6 +11,6 @@ export class AuthPayloadModel {
   @Field(() => GraphQLISODateTime, { description: 'When the access token stops being accepted.' })
   expiresAt: Date;
 
-  @Field(() => AccountModel)
+  @Field(() => AccountModel, { description: 'The account the token signs in.' })
   account: AccountModel;
 }

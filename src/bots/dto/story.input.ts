@@ -20,8 +20,9 @@ export enum StoryStepKindEnum {
 
 registerEnumType(StoryStepKindEnum, {
   name: 'StoryStepKind',
+  description: 'What a story step does.',
   valuesMap: {
-    SEND_MESSAGE: { description: 'The bot says `text`.' },
+    SEND_MESSAGE: { description: 'The bot says `text` (a BOT message in the request).' },
     JUMP_TO: {
       description:
         'Go to targetStoryId when every condition holds (no conditions: always); else next step.',
@@ -32,31 +33,45 @@ registerEnumType(StoryStepKindEnum, {
   },
 });
 
-@InputType('JumpConditionInput')
+@InputType('JumpConditionInput', {
+  description: 'A condition of a JUMP_TO step on the support team state.',
+})
 export class JumpConditionInput {
-  @Field(() => SupportTeamState)
+  @Field(() => SupportTeamState, { description: 'The state the support team must be in.' })
   @IsEnum(SupportTeamState)
   supportTeam: SupportTeamState;
 }
 
-@InputType('StoryStepInput')
+@InputType('StoryStepInput', {
+  description:
+    'One step. Each kind needs its own fields (text for SEND_MESSAGE, targetStoryId for JUMP_TO); BAD_USER_INPUT names a missing one.',
+})
 export class StoryStepInput {
-  @Field(() => StoryStepKindEnum)
+  @Field(() => StoryStepKindEnum, { description: 'What the step does.' })
   @IsEnum(StoryStepKindEnum)
   kind: StoryStepKindEnum;
 
   /** Kind-specific rules (required, length) are the stories service's. */
-  @Field(() => String, { nullable: true, description: 'SEND_MESSAGE: what the bot says.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'SEND_MESSAGE: what the bot says (required for that kind).',
+  })
   @IsOptional()
   @IsString()
   text?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'JUMP_TO: a story of the same bot.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'JUMP_TO: the story to go to, of the same bot (required for that kind).',
+  })
   @IsOptional()
   @IsString()
   targetStoryId?: string | null;
 
-  @Field(() => [JumpConditionInput], { nullable: true, description: 'JUMP_TO: all must hold.' })
+  @Field(() => [JumpConditionInput], {
+    nullable: true,
+    description: 'JUMP_TO: conditions that must all hold; absent or empty: always jump.',
+  })
   @IsOptional()
   @IsArray()
   @ValidateNested({ each: true })
@@ -65,15 +80,15 @@ export class StoryStepInput {
 }
 
 /** Steps are checked by the stories service (kind-specific rules, targets of the same bot). */
-@InputType('StoryInput')
+@InputType('StoryInput', { description: 'A whole story: its name and all its steps.' })
 export class StoryInput {
-  @Field()
+  @Field({ description: 'Name of the story, 1 to 100 characters once trimmed.' })
   @Trim()
   @IsString()
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
   name: string;
 
-  @Field(() => [StoryStepInput])
+  @Field(() => [StoryStepInput], { description: 'The steps in order, at most 200.' })
   @IsArray()
   @ArrayMaxSize(200, { message: 'a story has at most 200 steps' })
   @ValidateNested({ each: true })

@@ -1,16 +1,33 @@
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { BotRole } from '../../common/auth/bot-role';
 import { AppError } from '../../common/errors/app-error';
 import { BotEntity } from '../bot.entity';
 
-registerEnumType(BotRole, { name: 'BotRole' });
+registerEnumType(BotRole, {
+  name: 'BotRole',
+  description:
+    'What a member may do on one bot. Roles are per bot: one account may hold different roles on different bots.',
+  valuesMap: {
+    ADMINISTRATOR: {
+      description:
+        'Everything a SUPPORT_AGENT may do, and settings: the bot, its members, engine key, availability and stories. A bot keeps at least one.',
+    },
+    SUPPORT_AGENT: {
+      description:
+        'Reads the bot, its requests and live conversations, takes and releases control, and sets its own operator profile.',
+    },
+  },
+});
 
-@ObjectType('Bot')
+@ObjectType('Bot', {
+  description:
+    'A chatbot whose conversations the support team can take over. Its members (see myRole) read it; an end user or the bot engine only reaches its support status.',
+})
 export class BotModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the bot.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Name shown to the support team, 1 to 100 characters.' })
   name: string;
 
   @Field({ description: 'IANA zone of the support team\'s weekly calendar, e.g. "Europe/Paris".' })
@@ -25,10 +42,17 @@ export class BotModel {
   })
   allowedOrigins: string[];
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Control returns to the bot after this many minutes without a message from the agent in control or the end user, counted from the takeover (or transfer) or the last such message; null: never. Set with updateBot (ADMINISTRATOR).',
+  })
+  autoReleaseMinutes: number | null;
+
   /** The caller's role; null when the caller is no member (an end user, the bot engine). */
   myRole: BotRole | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When the bot was created.' })
   createdAt: Date;
 
   @Field(() => GraphQLISODateTime, {
@@ -47,6 +71,7 @@ export class BotModel {
       timeZone: entity.timeZone,
       widgetKey: entity.widgetKey,
       allowedOrigins: entity.allowedOrigins,
+      autoReleaseMinutes: entity.autoReleaseMinutes ?? null,
       myRole,
       createdAt: entity.createdAt,
       botEngineKeyRotatedAt: entity.engineKeyRotatedAt,

@@ -155,6 +155,7 @@ export class AccessGuard implements CanActivate {
 const PUBLIC_NAMES: Record<string, string> = {
   bot: 'Bot',
   availabilitySlot: 'Availability slot',
+  availabilityOverride: 'Availability override',
   story: 'Story',
   request: 'Request',
   liveConversation: 'Live conversation',

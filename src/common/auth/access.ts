@@ -5,6 +5,7 @@ import { BotRole } from './bot-role';
 export type TargetKind =
   | 'bot'
   | 'availabilitySlot'
+  | 'availabilityOverride'
   | 'story'
   | 'request'
   | 'liveConversation'

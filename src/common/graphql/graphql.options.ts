@@ -6,6 +6,7 @@ import { operationLogPlugin } from '../../observability/operation-log.plugin';
 import { formatError, withoutSuggestions } from '../errors/format-error';
 import { GraphQLContext } from './graphql-context';
 import { limitRules } from './limits';
+import { describeRootTypes } from './root-types';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -23,6 +24,7 @@ export function graphqlOptions(metrics: Metrics, config: AppConfig): ApolloDrive
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
+    transformSchema: describeRootTypes,
     introspection: guards.graphqlIntrospection,
     // No Apollo landing page in any mode: development has its own offline GraphiQL.
     graphiql: false,

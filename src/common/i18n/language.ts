@@ -6,7 +6,14 @@ export enum Language {
   FR = 'FR',
 }
 
-registerEnumType(Language, { name: 'Language' });
+registerEnumType(Language, {
+  name: 'Language',
+  description: 'A language of the fixed texts shown to end users (notices, banner).',
+  valuesMap: {
+    EN: { description: 'English.' },
+    FR: { description: 'French.' },
+  },
+});
 
 /** A language as the pure helpers compute it: the value of a `Language`, not yet the enum. */
 export type LanguageCode = `${Language}`;

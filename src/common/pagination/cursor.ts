@@ -2,13 +2,48 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { AppError } from '../errors/app-error';
 import { isUuid } from '../validation/uuid';
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', {
+  description:
+    'Where a page of a connection sits in the whole list (Relay cursor connections). Pass endCursor as after to read on, startCursor as before to read back.',
+})
 export class PageInfo {
-  @Field()
+  @Field({
+    description:
+      'True when rows follow this page: beyond its last edge, or (paging backward) at or after the before cursor.',
+  })
   hasNextPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field({
+    description:
+      'True when rows precede this page: before its first edge, or (paging forward) at or before the after cursor.',
+  })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first edge of the page; null when the page is empty.',
+  })
+  startCursor: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last edge of the page; null when the page is empty.',
+  })
   endCursor: string | null;
+
+  static of(page: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  }): PageInfo {
+    return Object.assign(new PageInfo(), {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.startCursor,
+      endCursor: page.endCursor,
+    });
+  }
 }
 
 /** A keyset position: an instant and an id to break ties, newest first. */
@@ -32,15 +67,16 @@ export function decodeCursor(cursor: string, field = 'after'): KeysetPosition {
   return { at, id };
 }
 
-/** `first` within 1..max, else BAD_USER_INPUT. */
+/** A page size (`first`, or `last` named by `field`) within 1..max, else BAD_USER_INPUT. */
 export function pageSize(
   first: number | null | undefined,
   defaultSize: number,
   max: number,
+  field = 'first',
 ): number {
   const size = first ?? defaultSize;
   if (!Number.isInteger(size) || size < 1 || size > max) {
-    throw AppError.badInput('first', `first must be from 1 to ${max}`);
+    throw AppError.badInput(field, `${field} must be from 1 to ${max}`);
   }
   return size;
 }

@@ -12,8 +12,11 @@ export const Topics = {
   /** `liveConversationsChanged` of one bot. */
   liveConversations: (botId: string): string => `live-conversations:${botId}`,
   /**
-   * A committed edit of one bot's availability: every instance whose subscribers watch the bot
-   * recomputes its support status and tells them (slot edges are timed by each instance itself).
+   * A committed edit of one bot's availability (slots, overrides, time zone, unavailability):
+   * every instance whose subscribers watch the bot recomputes its support status and tells them
+   * (slot and override edges are timed by each instance itself). Also `{ counts: true }` when its
+   * counts may have moved (a member online or offline, a request queued, taken or closed): each
+   * such instance recounts, coalesced.
    */
   supportStatus: (botId: string): string => `support-status:${botId}`,
   /**

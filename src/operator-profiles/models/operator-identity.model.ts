@@ -9,10 +9,12 @@ export function absoluteUrl(publicUrl: string, path: string): string {
   description: 'What the end user sees of an operator. A snapshot taken when control is taken.',
 })
 export class OperatorIdentityModel {
-  @Field()
+  @Field({ description: 'The display name of the operator profile, else the account name.' })
   displayName: string;
 
-  @Field({ description: 'Absolute URL of a square image.' })
+  @Field({
+    description: 'Absolute URL of a square image: the avatar, else a placeholder.',
+  })
   avatarUrl: string;
 
   /** `avatarPath` is stored relative, so a change of PUBLIC_URL moves every URL with it. */

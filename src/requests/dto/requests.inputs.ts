@@ -10,11 +10,14 @@ import { Trim } from '../../common/validation/transforms';
 import { ControlMode, RequestStatus } from '../request-enums';
 import { isLocaleTag } from '../../common/i18n/language';
 
-@InputType('EndUserSessionInput')
+@InputType('EndUserSessionInput', {
+  description: 'What the chat widget knows about its visitor; every field is optional.',
+})
 export class EndUserSessionInput {
   @Field(() => String, {
     nullable: true,
-    description: "The site's own id of the visitor: the same id is the same end user.",
+    description:
+      "The site's own id of the visitor, 1 to 200 characters: the same id is the same end user. Absent: a new end user.",
   })
   @IsOptional()
   @Trim()
@@ -22,7 +25,10 @@ export class EndUserSessionInput {
   @Length(1, 200, { message: 'externalId must be 1 to 200 characters' })
   externalId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name of the visitor shown to the support team, 1 to 100 characters.',
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -31,7 +37,8 @@ export class EndUserSessionInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'When absent, taken from the Accept-Language header.',
+    description:
+      'Language tag such as "fr-CA" (at most 35 characters); when absent, taken from the Accept-Language header, else "en".',
   })
   @IsOptional()
   @Trim()
@@ -39,18 +46,30 @@ export class EndUserSessionInput {
   locale?: string | null;
 }
 
-@InputType('RequestFilter')
+@InputType('RequestFilter', {
+  description: 'Which requests to list; every field given must match, an absent one matches all.',
+})
 export class RequestFilter {
-  @Field(() => RequestStatus, { nullable: true })
+  @Field(() => RequestStatus, { nullable: true, description: 'Only requests with this status.' })
   status?: RequestStatus | null;
 
-  @Field(() => ControlMode, { nullable: true })
+  @Field(() => ControlMode, {
+    nullable: true,
+    description: 'Only requests in this control mode.',
+  })
   controlMode?: ControlMode | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: the "Online" view.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'True: only requests whose end user is online (the "Online" view); false: offline.',
+  })
   endUserOnline?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only requests that asked for a person (true) or did not (false).',
+  })
   awaitingHuman?: boolean | null;
 }
 

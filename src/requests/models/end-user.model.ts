@@ -2,15 +2,23 @@ import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
 import { EndUserEntity } from '../end-user.entity';
 import { Language, languageOf } from '../../common/i18n/language';
 
-@ObjectType('EndUser')
+@ObjectType('EndUser', {
+  description: "A visitor of one bot's website or app, as its chat widget introduced them.",
+})
 export class EndUserModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the end user.' })
   id: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The site's own id of the visitor, if the widget gave one.",
+  })
   externalId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name the widget gave for the visitor; null when it gave none.',
+  })
   displayName: string | null;
 
   @Field({ description: 'Browser language as given, e.g. "fr-CA".' })
@@ -22,7 +30,11 @@ export class EndUserModel {
   /** Resolved live from presence (`online` field). */
   botId: string;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'When the end user last came online or went offline; null before their first connection.',
+  })
   lastSeenAt: Date | null;
 
   static from(entity: EndUserEntity): EndUserModel {
@@ -38,16 +50,21 @@ export class EndUserModel {
   }
 }
 
-@ObjectType('EndUserSession')
+@ObjectType('EndUserSession', {
+  description: 'What startEndUserSession answers: an end-user token and the end user it is for.',
+})
 export class EndUserSessionModel {
   @Field({
     description: 'Send as `Authorization: Bearer <token>`; over graphql-ws at connection_init.',
   })
   token: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, {
+    description:
+      'When the token stops being accepted (AUTH_TOKEN_TTL after issue, 12 hours by default).',
+  })
   expiresAt: Date;
 
-  @Field(() => EndUserModel)
+  @Field(() => EndUserModel, { description: 'The end user the token stands for.' })
   endUser: EndUserModel;
 }

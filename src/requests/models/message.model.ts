@@ -3,12 +3,14 @@ import { OperatorIdentityModel } from '../../operator-profiles/models/operator-i
 import { MessageEntity } from '../message.entity';
 import { MessageAuthor, SystemNotice } from '../request-enums';
 
-@ObjectType('Message')
+@ObjectType('Message', {
+  description: 'One message of a user request, from the end user, the bot, an agent or the system.',
+})
 export class MessageModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the message.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The user request it belongs to.' })
   requestId: string;
 
   @Field(() => Int, {
@@ -16,13 +18,18 @@ export class MessageModel {
   })
   seq: number;
 
-  @Field(() => MessageAuthor)
+  @Field(() => MessageAuthor, { description: 'Who wrote it.' })
   author: MessageAuthor;
 
-  @Field({ description: "System notices are rendered in the end user's language." })
+  @Field({
+    description: "The message text; system notices are rendered in the end user's language.",
+  })
   text: string;
 
-  @Field(() => SystemNotice, { nullable: true })
+  @Field(() => SystemNotice, {
+    nullable: true,
+    description: 'SYSTEM messages: which notice this is; null for every other author.',
+  })
   notice: SystemNotice | null;
 
   @Field(() => String, {
@@ -31,7 +38,7 @@ export class MessageModel {
   })
   clientMessageId: string | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it was posted.' })
   createdAt: Date;
 
   @Field(() => OperatorIdentityModel, {

@@ -6,34 +6,46 @@ import { UserRequestEntity } from '../user-request.entity';
 import { MessageModel } from './message.model';
 
 /** Fields of UserRequest; `bot`, `endUser`, `banner` and `messages` are resolved. */
-@ObjectType('UserRequest')
+@ObjectType('UserRequest', {
+  description:
+    'One conversation of an end user with a bot, which the support team may take over. Read by members of the bot and by its own end user.',
+})
 export class UserRequestModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the request.' })
   id: string;
 
   botId: string;
   endUserId: string;
 
-  @Field(() => RequestStatus)
+  @Field(() => RequestStatus, { description: 'OPEN until its end user or a member closes it.' })
   status: RequestStatus;
 
-  @Field(() => ControlMode)
+  @Field(() => ControlMode, { description: 'Who answers the end user now: the bot or a person.' })
   controlMode: ControlMode;
 
-  @Field()
+  @Field({
+    description: 'True once a REQUEST_HUMAN story step asked for a person to take over.',
+  })
   awaitingHuman: boolean;
 
-  @Field(() => SupportTeamState)
+  @Field(() => SupportTeamState, {
+    description: 'Whether the support team was available when the request was opened.',
+  })
   supportStatusAtCreation: SupportTeamState;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When the request was opened.' })
   createdAt: Date;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, {
+    description: 'When it last had a message or a change of control; requests are listed by it.',
+  })
   lastActivityAt: Date;
 
   /** The seq of the last message, for clients resuming `conversationEvents(afterSeq)`. */
-  @Field(() => Int, { description: 'The seq of the last message; 0 when there is none.' })
+  @Field(() => Int, {
+    description:
+      'The seq of the last message; 0 when there is none. Pass it as afterSeq to conversationEvents to resume.',
+  })
   lastSeq: number;
 
   static from(entity: UserRequestEntity): UserRequestModel {
@@ -52,24 +64,28 @@ export class UserRequestModel {
   }
 }
 
-@ObjectType('UserRequestEdge')
+@ObjectType('UserRequestEdge', { description: 'A user request in a page of requests.' })
 export class UserRequestEdge {
-  @Field()
+  @Field({ description: 'Opaque position of this request, for after or before.' })
   cursor: string;
 
-  @Field(() => UserRequestModel)
+  @Field(() => UserRequestModel, { description: 'The user request.' })
   node: UserRequestModel;
 }
 
-@ObjectType('UserRequestConnection')
+@ObjectType('UserRequestConnection', {
+  description: 'A page of user requests (Relay connection), newest activity first.',
+})
 export class UserRequestConnection {
-  @Field(() => [UserRequestEdge])
+  @Field(() => [UserRequestEdge], { description: 'The requests of this page, in order.' })
   edges: UserRequestEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Cursors and whether more pages exist either way.' })
   pageInfo: PageInfo;
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description: 'How many requests match the filter in all, across every page.',
+  })
   totalCount: number;
 }
 
@@ -77,6 +93,7 @@ export enum ConversationEventType {
   MESSAGE_POSTED = 'MESSAGE_POSTED',
   CONTROL_TAKEN = 'CONTROL_TAKEN',
   CONTROL_RELEASED = 'CONTROL_RELEASED',
+  CONTROL_TRANSFERRED = 'CONTROL_TRANSFERRED',
   END_USER_PRESENCE_CHANGED = 'END_USER_PRESENCE_CHANGED',
 }
 
@@ -93,15 +110,39 @@ export enum BotEventType {
   CONTROL_RELEASED = 'CONTROL_RELEASED',
 }
 
-registerEnumType(ConversationEventType, { name: 'ConversationEventType' });
+registerEnumType(ConversationEventType, {
+  name: 'ConversationEventType',
+  description: 'What happened in a conversation.',
+  valuesMap: {
+    MESSAGE_POSTED: { description: 'A message was posted (message), system notices included.' },
+    CONTROL_TAKEN: { description: 'A person took control: the bot is paused (liveConversation).' },
+    CONTROL_RELEASED: {
+      description: 'The person handed control back to the bot (liveConversation).',
+    },
+    END_USER_PRESENCE_CHANGED: {
+      description: 'The end user came online or went offline (endUserOnline).',
+    },
+    CONTROL_TRANSFERRED: {
+      description:
+        'Another agent has control: `liveConversation` is the new one. The bot stays paused throughout, and the AGENT_LEFT and AGENT_JOINED notices follow as MESSAGE_POSTED.',
+    },
+  },
+});
 registerEnumType(UserRequestChangeType, {
   name: 'UserRequestChangeType',
-  valuesMap: { UPDATED: { description: 'New message, control or presence change.' } },
+  description: 'How a user request changed.',
+  valuesMap: {
+    OPENED: { description: 'An end user opened it.' },
+    UPDATED: { description: 'New message, control or presence change.' },
+    CLOSED: { description: 'Its end user or a member closed it.' },
+  },
 });
 registerEnumType(BotEventType, {
   name: 'BotEventType',
+  description: 'What the bot engine is told about.',
   valuesMap: {
-    USER_MESSAGE: { description: 'Only while the bot has control.' },
+    REQUEST_OPENED: { description: 'An end user opened a request (after the entry story).' },
+    USER_MESSAGE: { description: 'The end user wrote; sent only while the bot has control.' },
     CONTROL_TAKEN: { description: 'The bot is paused.' },
     CONTROL_RELEASED: { description: 'The bot resumes.' },
   },
@@ -122,24 +163,33 @@ export interface LiveConversationPayload {
   status: string;
   startedAt: Date;
   endedAt: Date | null;
+  /** Why it ended (null while active), for the webhooks. */
+  endReason?: string | null;
 }
 
 /** Built once per event at publication: resolving it for many subscribers costs no query. */
-@ObjectType('ConversationEvent')
+@ObjectType('ConversationEvent', {
+  description: 'Something that happened in one user request, as conversationEvents delivers it.',
+})
 export class ConversationEventModel {
-  @Field(() => ConversationEventType)
+  @Field(() => ConversationEventType, {
+    description: 'What happened; it says which of the optional fields is set.',
+  })
   type: ConversationEventType;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The user request.' })
   requestId: string;
 
   @Field(() => MessageModel, {
     nullable: true,
-    description: 'MESSAGE_POSTED (system notices included).',
+    description: 'MESSAGE_POSTED: the message (system notices included); else null.',
   })
   message: MessageModel | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'END_USER_PRESENCE_CHANGED' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'END_USER_PRESENCE_CHANGED: whether the end user is now online; else null.',
+  })
   endUserOnline: boolean | null;
 
   @Field(() => String, {
@@ -148,30 +198,35 @@ export class ConversationEventModel {
   })
   banner: string | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it happened.' })
   at: Date;
 
-  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation. */
+  /** CONTROL_TAKEN, CONTROL_RELEASED: the live conversation; CONTROL_TRANSFERRED: the new one. */
   liveConversationPayload?: LiveConversationPayload;
 }
 
-@ObjectType('UserRequestChange')
+@ObjectType('UserRequestChange', {
+  description: "A change to one of a bot's user requests, as requestsChanged delivers it.",
+})
 export class UserRequestChangeModel {
-  @Field(() => UserRequestChangeType)
+  @Field(() => UserRequestChangeType, { description: 'How it changed.' })
   type: UserRequestChangeType;
 
-  @Field(() => UserRequestModel)
+  @Field(() => UserRequestModel, { description: 'The request after the change.' })
   request: UserRequestModel;
 }
 
-@ObjectType('BotEvent')
+@ObjectType('BotEvent', { description: 'What the bot engine of a bot is told, by botEvents.' })
 export class BotEventModel {
-  @Field(() => BotEventType)
+  @Field(() => BotEventType, { description: 'What happened.' })
   type: BotEventType;
 
-  @Field(() => UserRequestModel)
+  @Field(() => UserRequestModel, { description: 'The user request it happened in.' })
   request: UserRequestModel;
 
-  @Field(() => MessageModel, { nullable: true })
+  @Field(() => MessageModel, {
+    nullable: true,
+    description: "USER_MESSAGE: the end user's message; else null.",
+  })
   message: MessageModel | null;
 }
