@@ -9,7 +9,7 @@ import { WebhookEntity } from '../webhook.entity';
     "An integrator's HTTP endpoint, told about the bot's events of the chosen types by signed POSTs (see the delivery log, webhookDeliveries). ADMINISTRATORs of the bot only.",
 })
 export class WebhookModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The webhook, for updateWebhook, deleteWebhook and its log.' })
   id: string;
 
   @Field(() => ID, { description: 'The bot whose events are delivered.' })
@@ -27,7 +27,7 @@ export class WebhookModel {
   })
   enabled: boolean;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it was registered.' })
   createdAt: Date;
 
   static from(entity: WebhookEntity): WebhookModel {
@@ -47,7 +47,7 @@ export class WebhookModel {
     'A webhook with its signing secret: returned only by createWebhook and rotateWebhookSecret.',
 })
 export class WebhookWithSecretModel {
-  @Field(() => WebhookModel)
+  @Field(() => WebhookModel, { description: 'The webhook created or re-keyed.' })
   webhook: WebhookModel;
 
   @Field({
@@ -61,10 +61,10 @@ export class WebhookWithSecretModel {
   description: 'One event for one webhook, with the outcome of its attempts.',
 })
 export class WebhookDeliveryModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The delivery, for redeliverWebhookDelivery.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The webhook it is sent to.' })
   webhookId: string;
 
   @Field(() => ID, {
@@ -73,10 +73,10 @@ export class WebhookDeliveryModel {
   })
   eventId: string;
 
-  @Field(() => WebhookEventType)
+  @Field(() => WebhookEventType, { description: 'The kind of change the event reports.' })
   eventType: WebhookEventType;
 
-  @Field(() => WebhookDeliveryStatus)
+  @Field(() => WebhookDeliveryStatus, { description: 'Where the delivery stands.' })
   status: WebhookDeliveryStatus;
 
   @Field(() => Int, { description: 'Attempts made so far, redeliveries included.' })
@@ -128,12 +128,12 @@ export class WebhookDeliveryModel {
   }
 }
 
-@ObjectType('WebhookDeliveryEdge')
+@ObjectType('WebhookDeliveryEdge', { description: 'A delivery with its place in the log.' })
 export class WebhookDeliveryEdge {
   @Field({ description: 'Pass as `after` to read the deliveries after this one.' })
   cursor: string;
 
-  @Field(() => WebhookDeliveryModel)
+  @Field(() => WebhookDeliveryModel, { description: 'The delivery.' })
   node: WebhookDeliveryModel;
 }
 
@@ -141,10 +141,10 @@ export class WebhookDeliveryEdge {
   description: "A page of a webhook's deliveries, newest first.",
 })
 export class WebhookDeliveryConnection {
-  @Field(() => [WebhookDeliveryEdge])
+  @Field(() => [WebhookDeliveryEdge], { description: 'The deliveries of this page, newest first.' })
   edges: WebhookDeliveryEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Whether more deliveries follow, and where to resume.' })
   pageInfo: PageInfo;
 
   @Field(() => Int, { description: 'Deliveries matching the filter, over every page.' })
