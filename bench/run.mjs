@@ -13,6 +13,7 @@ import { HttpClient, connect, inParallel } from './lib/clients.mjs';
 import { embeddedRun } from './lib/embedded.mjs';
 import { BackendCpu, RedisProcess, ServerProcess, machineCpuSeconds } from './lib/processes.mjs';
 import { renderConsole, renderMarkdown } from './lib/report.mjs';
+import { receiverCertificate, webhooksRun } from './lib/webhooks.mjs';
 
 const env = process.env;
 const N = Number(env.BENCH_N ?? 1000);
@@ -29,6 +30,10 @@ const TWO_INSTANCE_RATES = (
   .split(',')
   .filter((rate) => rate.trim() !== '')
   .map(Number);
+// `webhooks`: only the webhook run (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_ROUNDS); see bench/README.md.
+const ONLY = env.BENCH_ONLY ?? '';
+const WEBHOOK_RATE = Number(env.BENCH_WEBHOOK_RATE ?? 200);
+const WEBHOOK_ROUNDS = Number(env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const REDIS_SERVER = env.BENCH_REDIS_SERVER ?? '/usr/bin/redis-server';
 const EMBEDDED_SENDERS = Number(env.BENCH_EMBEDDED_SENDERS ?? 20);
 const EMBEDDED_SECONDS = Number(env.BENCH_EMBEDDED_SECONDS ?? 10);
@@ -103,7 +108,7 @@ const SERVICE_ENV = {
   RATE_LIMIT_SESSIONS: 'off',
 };
 
-async function startService(databaseUrl, { name = 'service', redisUrl } = {}) {
+async function startService(databaseUrl, { name = 'service', redisUrl, env: more = {} } = {}) {
   const port = await freePort();
   const server = await ServerProcess.start(
     name,
@@ -114,6 +119,7 @@ async function startService(databaseUrl, { name = 'service', redisUrl } = {}) {
       PORT: String(port),
       DATABASE_POOL_SIZE: '10',
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      ...more,
     },
     { readyAtPort: port },
   );
@@ -251,7 +257,8 @@ async function setUp(service) {
   });
   await Promise.all(presence.map((client) => client.dispose()));
   await http.close();
-  return conversations;
+  // The bot and its ADMINISTRATOR ride along for the runs that configure the bot (webhooks).
+  return Object.assign(conversations, { botId: bot.id, adminToken: admin.token });
 }
 
 /**
@@ -574,6 +581,15 @@ async function main() {
     `scratch database on PostgreSQL ${database.version}; N=${N}, rates ${RATES.join(', ')}, ` +
       `two instances at ${TWO_INSTANCE_RATES.join(', ') || 'none'}, ${STEP_SECONDS}s per step`,
   );
+  if (ONLY === 'webhooks') {
+    try {
+      await onlyWebhooks(database);
+    } finally {
+      await postgres.monitor.end().catch(() => undefined);
+      await database.drop();
+    }
+    return;
+  }
   let service = await startService(database.url);
   let floor = await startFloor(database.url);
   let two = null;
@@ -714,6 +730,53 @@ async function main() {
     if (two) await two.redis.stop().catch(() => undefined);
     await postgres.monitor?.end().catch(() => undefined);
     await database.drop();
+  }
+}
+
+/** BENCH_ONLY=webhooks: the single service, without and with 10 webhooks; nothing else. */
+async function onlyWebhooks(database) {
+  // Production mode, as every run: https receivers on 127.0.0.1, a private address.
+  const tls = receiverCertificate();
+  const service = await startService(database.url, {
+    env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', ...tls.env },
+  });
+  try {
+    const conversations = await setUp(service);
+    const system = single(service);
+    log('warming up the service');
+    await runStep(system, conversations, WARM_UP.rate, 'warmup-webhooks', WARM_UP.seconds);
+    const result = await webhooksRun({
+      service,
+      tls,
+      setup: { conversations, botId: conversations.botId, adminToken: conversations.adminToken },
+      system,
+      runStep,
+      rate: WEBHOOK_RATE,
+      seconds: STEP_SECONDS,
+      rounds: WEBHOOK_ROUNDS,
+      log,
+    });
+    const report = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        postgres: database.version,
+        loadAverage: os.loadavg()[0],
+        ...(env.BENCH_NOTE ? { note: env.BENCH_NOTE } : {}),
+      },
+      liveConversations: N,
+      ...result,
+    };
+    mkdirSync(root('bench/results'), { recursive: true });
+    writeFileSync(root('bench/results/webhooks.json'), `${JSON.stringify(report, null, 2)}\n`);
+    log(
+      `webhooks: p50 ${fixed(result.latencyMs.without.p50)} -> ${fixed(result.latencyMs.with.p50)} ms (x${result.ratio.p50.toFixed(2)}), p99 ${fixed(result.latencyMs.without.p99)} -> ${fixed(result.latencyMs.with.p99)} ms (x${result.ratio.p99.toFixed(2)}); target x${result.target} on p50: ${result.met ? 'met' : 'missed'}`,
+    );
+    log('wrote bench/results/webhooks.json');
+  } finally {
+    await service.stop();
+    tls.remove();
   }
 }
 

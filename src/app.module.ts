@@ -11,6 +11,7 @@ import { BotsModule } from './bots/bots.module';
 import { LiveConversationsModule } from './live-conversations/live-conversations.module';
 import { OperatorProfilesModule } from './operator-profiles/operator-profiles.module';
 import { RequestsModule } from './requests/requests.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { AccessModule } from './common/auth/access.module';
 import { ClockModule } from './common/clock/clock.module';
 import { ConnectionHooksModule } from './common/graphql/connection-hooks';
@@ -63,6 +64,7 @@ export class AppModule {
         LiveConversationsModule,
         OperatorProfilesModule,
         PresenceModule,
+        WebhooksModule,
         HealthModule,
         GraphiqlModule.forRoot(config),
         WebClientsModule,

@@ -17,10 +17,13 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   ],
   'Mutation.createBot': ['any account'],
   'Mutation.createStory': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.createWebhook': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.deleteStory': ['ADMINISTRATOR of story(id)'],
+  'Mutation.deleteWebhook': ['ADMINISTRATOR of webhook(id)'],
   'Mutation.endTemporaryUnavailability': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.login': ['anyone'],
   'Mutation.openRequest': ['any END_USER'],
+  'Mutation.redeliverWebhookDelivery': ['ADMINISTRATOR of webhookDelivery(id)'],
   'Mutation.register': ['anyone'],
   'Mutation.releaseControl': [
     'ADMINISTRATOR|SUPPORT_AGENT of liveConversation(liveConversationId)',
@@ -31,6 +34,7 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   'Mutation.removeOperatorAvatar': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
   'Mutation.replaceWeeklySchedule': ['ADMINISTRATOR of bot(botId)'],
   'Mutation.rotateBotEngineKey': ['ADMINISTRATOR of bot(botId)'],
+  'Mutation.rotateWebhookSecret': ['ADMINISTRATOR of webhook(id)'],
   'Mutation.sendAgentMessage': [
     'ADMINISTRATOR|SUPPORT_AGENT of liveConversation(liveConversationId)',
   ],
@@ -48,6 +52,7 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   'Mutation.updateBot': ['ADMINISTRATOR of bot(id)'],
   'Mutation.updateOperatorProfile': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
   'Mutation.updateStory': ['ADMINISTRATOR of story(id)'],
+  'Mutation.updateWebhook': ['ADMINISTRATOR of webhook(id)'],
   'Query.bot': ['ADMINISTRATOR|SUPPORT_AGENT of bot(id)'],
   'Query.bots': ['any account'],
   'Query.liveConversation': ['ADMINISTRATOR|SUPPORT_AGENT of liveConversation(id)'],
@@ -57,6 +62,7 @@ const EXPECTED_ACCESS: Record<string, string[]> = {
   'Query.previewOperatorProfile': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
   'Query.request': ['ADMINISTRATOR|SUPPORT_AGENT of request(id)', 'END_USER of request(id)'],
   'Query.requests': ['ADMINISTRATOR|SUPPORT_AGENT of bot(botId)'],
+  'Query.webhookDeliveries': ['ADMINISTRATOR of webhook(webhookId)'],
   'Query.supportStatus': [
     'ADMINISTRATOR|SUPPORT_AGENT of bot(botId)',
     'END_USER of bot(botId)',

@@ -17,7 +17,12 @@ const DESIGN_DIR =
   process.env.SWITCHBOARD_DESIGN_DIR ?? join(__dirname, '..', '..', 'shared', 'design');
 const CONTRACT_FILE = join(DESIGN_DIR, 'api.graphql');
 /** The contract's additions (contract/*.graphql) of the capabilities built so far. */
-const BUILT_ADDITIONS = ['guards.graphql', 'availability.graphql', 'handoff.graphql'];
+const BUILT_ADDITIONS = [
+  'guards.graphql',
+  'availability.graphql',
+  'handoff.graphql',
+  'webhooks.graphql',
+];
 const HEADER = '# Generated from the code by `npm run schema:generate`: do not edit.\n\n';
 
 const BUILT_IN_SCALARS = new Set(['Int', 'Float', 'String', 'Boolean', 'ID']);

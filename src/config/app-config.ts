@@ -20,6 +20,20 @@ export interface RateLimit {
 
 export type LogFormat = 'json' | 'pretty';
 
+/** How webhooks are delivered (OPERATIONS.md, "Webhooks"). */
+export interface WebhooksConfig {
+  /** Whether production may target loopback, private, link-local or unique-local addresses. */
+  allowPrivateNetworks: boolean;
+  /** How long one attempt may take before it counts as failed (`WEBHOOK_TIMEOUT`, 10 s). */
+  timeoutMs: number;
+  /** How often each instance looks for due deliveries besides its own wake-ups. */
+  pollIntervalMs: number;
+  /** Attempts in flight at once on this instance, over every webhook. */
+  concurrency: number;
+  /** Attempts in flight at once on this instance for one webhook. */
+  concurrencyPerWebhook: number;
+}
+
 /** The production guards of OPERATIONS.md; every one an environment variable. */
 export interface GuardsConfig {
   graphqlMaxDepth: number;
@@ -72,6 +86,7 @@ export class AppConfig {
     /** A killed instance's end users go offline within this (`PRESENCE_TTL`), in milliseconds. */
     readonly presenceTtlMs: number,
     readonly guards: GuardsConfig,
+    readonly webhooks: WebhooksConfig,
   ) {}
 
   get isProduction(): boolean {
@@ -234,6 +249,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): {
     ),
   };
 
+  const webhooks: WebhooksConfig = {
+    allowPrivateNetworks: flag(
+      value('WEBHOOK_ALLOW_PRIVATE_NETWORKS') ?? 'false',
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+      problems,
+    ),
+    timeoutMs: milliseconds(value('WEBHOOK_TIMEOUT') ?? '10s', 'WEBHOOK_TIMEOUT', problems),
+    pollIntervalMs: milliseconds(
+      value('WEBHOOK_POLL_INTERVAL') ?? '1s',
+      'WEBHOOK_POLL_INTERVAL',
+      problems,
+    ),
+    concurrency: count('WEBHOOK_CONCURRENCY', 32, 1000),
+    concurrencyPerWebhook: count('WEBHOOK_CONCURRENCY_PER_WEBHOOK', 4, 100),
+  };
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -251,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): {
       redisPrefix,
       presenceTtlSeconds * 1000,
       guards,
+      webhooks,
     ),
     warnings,
   };

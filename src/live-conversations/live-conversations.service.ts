@@ -532,6 +532,7 @@ export class LiveConversationsService {
         operator: { displayName: identity.displayName, avatarPath: identity.avatarPath },
       },
       liveConversation: startedChange.liveConversation,
+      previousLiveConversationId: liveConversation.id,
       alsoPublish: async () => {
         await endedChange.alsoPublish();
         await startedChange.alsoPublish();

@@ -1,12 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, MoreThan, Repository } from 'typeorm';
+import { MoreThan, Repository } from 'typeorm';
 import { SupportTeamState } from '../common/support-team-state';
 import { Clock } from '../common/clock/clock';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
+import { Transaction } from '../common/database/transactions';
 import { isUuid } from '../common/validation/uuid';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { messageData } from '../webhooks/webhook-payloads';
 import { MessageEntity } from './message.entity';
 import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
@@ -64,6 +68,8 @@ interface LockedRequestRow {
   closed_at: Date | null;
   created_at: Date;
   locale: string;
+  /** Webhook deliveries the send queued (appendAlone only). */
+  webhook_deliveries?: number;
 }
 
 /**
@@ -79,6 +85,7 @@ export class MessageLogService {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly clock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   /**
@@ -135,8 +142,14 @@ export class MessageLogService {
                                agent_id, operator_display_name, operator_avatar_path, created_at)
          SELECT $5, bumped.id, bumped.last_seq, $6, $7, $8, $9, $10, $11, $12, $2 FROM bumped
       RETURNING seq
-       )
-       SELECT bumped.* FROM bumped, inserted`,
+       ), ${this.outbox.statementCtes(WebhookEventType.MESSAGE_POSTED, {
+         from: 'bumped, inserted',
+         botId: 'bumped.bot_id',
+         data: `jsonb_set($13::jsonb, '{message,seq}', to_jsonb(inserted.seq))`,
+         occurredAt: '$2::timestamptz',
+       })}
+       SELECT bumped.*, ${this.outbox.deliveriesCount()} AS webhook_deliveries
+         FROM bumped, inserted`,
       [
         input.requestId,
         now,
@@ -150,12 +163,14 @@ export class MessageLogService {
         message.agentId,
         message.operatorDisplayName,
         message.operatorAvatarPath,
+        JSON.stringify(messageData(message)),
       ],
     );
     const row = rows[0];
     if (!row) {
       throw await this.refusalOf(input);
     }
+    this.outbox.committed(row.webhook_deliveries ?? 0);
     message.seq = row.last_seq;
     return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
   }
@@ -175,8 +190,12 @@ export class MessageLogService {
     );
   }
 
-  /** Appends inside the caller's transaction (e.g. with a takeover's notice). */
-  async appendIn(manager: EntityManager, input: NewMessage): Promise<AppendedMessage> {
+  /**
+   * Appends inside the caller's transaction (e.g. with a takeover's notice), its MESSAGE_POSTED
+   * webhook event with it.
+   */
+  async appendIn(tx: Transaction, input: NewMessage): Promise<AppendedMessage> {
+    const { manager } = tx;
     const now = this.clock.now();
     const [rows]: [LockedRequestRow[], number] = await manager.query(
       `UPDATE user_requests r
@@ -194,6 +213,12 @@ export class MessageLogService {
     }
     const message = newMessage(input, row.last_seq, now);
     await manager.insert(MessageEntity, message);
+    await this.outbox.record(tx, {
+      botId: row.bot_id,
+      type: WebhookEventType.MESSAGE_POSTED,
+      data: messageData(message),
+      occurredAt: now,
+    });
     return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
   }
 

@@ -13,12 +13,14 @@ import { MessageEntity } from './message.entity';
 import { EndUsersResolver, RequestsResolver } from './requests.resolver';
 import { RequestsService } from './requests.service';
 import { UserRequestEntity } from './user-request.entity';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([EndUserEntity, UserRequestEntity, MessageEntity]),
     BotsModule,
     AvailabilityModule,
+    WebhooksModule,
   ],
   providers: [
     RequestsService,

@@ -27,6 +27,9 @@ import {
 } from './models/user-request.model';
 import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from './request-enums';
 import { UserRequestEntity } from './user-request.entity';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { liveConversationData, requestData } from '../webhooks/webhook-payloads';
 
 const LOCATION_CACHE_SIZE = 50_000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
@@ -99,6 +102,8 @@ export interface ControlTransfer {
   joined: NoticeOf;
   /** The new live conversation, carried by CONTROL_TRANSFERRED. */
   liveConversation: LiveConversationPayload;
+  /** The live conversation that had control until now (ended by the caller). */
+  previousLiveConversationId: string;
   /** The caller's own publication (the lists of live conversations), after the conversation's. */
   alsoPublish: AfterCommit;
 }
@@ -139,6 +144,7 @@ export class RequestsService {
     private readonly stories: StoriesService,
     private readonly availability: AvailabilityService,
     private readonly clock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   /**
@@ -148,7 +154,8 @@ export class RequestsService {
   async open(endUserId: string, botId: string): Promise<UserRequestEntity> {
     const { state } = await this.availability.status(botId);
     const actions = await this.stories.playEntryStory(botId, state);
-    return this.transactions.run(async ({ manager, afterCommit }) => {
+    return this.transactions.run(async (tx) => {
+      const { manager, afterCommit } = tx;
       const now = this.clock.now();
       const created = await manager.save(
         manager.create(UserRequestEntity, {
@@ -164,11 +171,17 @@ export class RequestsService {
           createdAt: now,
         }),
       );
+      await this.outbox.record(tx, {
+        botId,
+        type: WebhookEventType.REQUEST_OPENED,
+        data: { request: requestData(created) },
+        occurredAt: now,
+      });
       const appended: AppendedMessage[] = [];
       for (const action of actions) {
         if (action.kind === 'SEND_MESSAGE') {
           appended.push(
-            await this.messageLog.appendIn(manager, {
+            await this.messageLog.appendIn(tx, {
               requestId: created.id,
               author: MessageAuthor.BOT,
               text: action.text,
@@ -311,6 +324,12 @@ export class RequestsService {
         { status: RequestStatus.CLOSED, closedAt: now, lastActivityAt: now, awaitingHuman: false },
       );
       const closed = await tx.manager.findOneByOrFail(UserRequestEntity, { id: requestId });
+      await this.outbox.record(tx, {
+        botId: closed.botId,
+        type: WebhookEventType.REQUEST_CLOSED,
+        data: { request: requestData(closed) },
+        occurredAt: now,
+      });
       tx.afterCommit(() => this.streams.requestChanged(closed, UserRequestChangeType.CLOSED));
       if (locked.awaitingHuman) {
         tx.afterCommit(() => this.availability.waitingRequestsChanged(locked.botId));
@@ -425,7 +444,10 @@ export class RequestsService {
         : { controlMode: change.mode, activeLiveConversationId: null },
     );
     const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
-    const notice = await this.messageLog.appendIn(manager, {
+    const taken = change.mode === ControlMode.HUMAN;
+    const { liveConversation } = change;
+    await this.recordControlChange(tx, request, change);
+    const notice = await this.messageLog.appendIn(tx, {
       requestId: request.id,
       author: MessageAuthor.SYSTEM,
       notice: change.notice,
@@ -433,8 +455,6 @@ export class RequestsService {
       agentId: change.agentId,
       operator: change.operator,
     });
-    const taken = change.mode === ControlMode.HUMAN;
-    const { liveConversation } = change;
     if (taken && request.awaitingHuman) {
       // The queued request has been taken: one fewer waiting.
       tx.afterCommit(() => this.availability.waitingRequestsChanged(request.botId));
@@ -460,6 +480,27 @@ export class RequestsService {
   }
 
   /**
+   * The webhook event of a takeover or a release, in its transaction: CONTROL_TAKEN or
+   * CONTROL_RELEASED (a transfer records CONTROL_TRANSFERRED in `transferControl`).
+   */
+  private async recordControlChange(
+    tx: Transaction,
+    request: LockedRequest,
+    change: ControlSwitch,
+  ): Promise<void> {
+    const { liveConversation } = change;
+    const taken = change.mode === ControlMode.HUMAN;
+    await this.outbox.record(tx, {
+      botId: request.botId,
+      type: taken ? WebhookEventType.CONTROL_TAKEN : WebhookEventType.CONTROL_RELEASED,
+      data: { requestId: request.id, liveConversation: liveConversationData(liveConversation) },
+      occurredAt: taken
+        ? liveConversation.startedAt
+        : (liveConversation.endedAt ?? this.clock.now()),
+    });
+  }
+
+  /**
    * Within `withRequestLocked`: control passes from one person to another without the bot ever
    * having it. The request stays HUMAN with the new live conversation in control, and the
    * AGENT_LEFT then AGENT_JOINED notices are appended (their deadline of automatic release starts
@@ -477,6 +518,16 @@ export class RequestsService {
       { id: request.id },
       { activeLiveConversationId: transfer.liveConversation.id },
     );
+    await this.outbox.record(tx, {
+      botId: request.botId,
+      type: WebhookEventType.CONTROL_TRANSFERRED,
+      data: {
+        requestId: request.id,
+        liveConversation: liveConversationData(transfer.liveConversation),
+        previousLiveConversationId: transfer.previousLiveConversationId,
+      },
+      occurredAt: transfer.liveConversation.startedAt,
+    });
     const endUser = await manager.findOneBy(EndUserEntity, { id: request.endUserId });
     const language = languageOf(endUser?.locale ?? DEFAULT_LOCALE) as Language;
     const notices: AppendedMessage[] = [];
@@ -485,7 +536,7 @@ export class RequestsService {
       [SystemNotice.AGENT_JOINED, transfer.joined],
     ] as const) {
       notices.push(
-        await this.messageLog.appendIn(manager, {
+        await this.messageLog.appendIn(tx, {
           requestId: request.id,
           author: MessageAuthor.SYSTEM,
           notice,

@@ -3,7 +3,14 @@ import { BotRole } from './bot-role';
 
 /** The kinds of resource whose bot the access guard can find. */
 export type TargetKind =
-  'bot' | 'availabilitySlot' | 'availabilityOverride' | 'story' | 'request' | 'liveConversation';
+  | 'bot'
+  | 'availabilitySlot'
+  | 'availabilityOverride'
+  | 'story'
+  | 'request'
+  | 'liveConversation'
+  | 'webhook'
+  | 'webhookDelivery';
 
 /** Picks the target of an operation out of its GraphQL arguments. */
 export type TargetPicker = (args: Record<string, unknown>) => { kind: TargetKind; id: unknown };

@@ -163,6 +163,8 @@ export interface LiveConversationPayload {
   status: string;
   startedAt: Date;
   endedAt: Date | null;
+  /** Why it ended (null while active), for the webhooks. */
+  endReason?: string | null;
 }
 
 /** Built once per event at publication: resolving it for many subscribers costs no query. */
