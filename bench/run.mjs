@@ -2,7 +2,7 @@
 // floor, and of two Switchboard instances sharing one PostgreSQL and one Redis, in one run, on
 // the same PostgreSQL. See bench/README.md.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -715,6 +715,8 @@ async function main() {
       cpuTarget: judgeCpuTarget(steps),
       idle,
       ...(embedded ? { embedded } : {}),
+      // Written just before by the other runs of `npm run bench` (each dated).
+      ...companionResults(),
     };
     mkdirSync(root('bench/results'), { recursive: true });
     writeFileSync(root('bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -731,6 +733,20 @@ async function main() {
     await postgres.monitor?.end().catch(() => undefined);
     await database.drop();
   }
+}
+
+/** The support-status and webhook runs' figures, when `npm run bench` has just written them. */
+function companionResults() {
+  const read = (name) => {
+    try {
+      return JSON.parse(readFileSync(root(`bench/results/${name}.json`), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const supportStatus = read('support-status');
+  const webhooks = read('webhooks');
+  return { ...(supportStatus ? { supportStatus } : {}), ...(webhooks ? { webhooks } : {}) };
 }
 
 /** BENCH_ONLY=webhooks: the single service, without and with 10 webhooks; nothing else. */

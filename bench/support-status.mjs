@@ -15,6 +15,7 @@
 // overrides, over STATUS_BENCH_CPU_STATUSES instants spread over the coming months, against the
 // target of 0.5 ms per status.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -320,6 +321,12 @@ async function main() {
       ].join('\n'),
     );
     console.log(JSON.stringify(figures));
+    // `npm run bench` puts these figures in bench/RESULTS.md.
+    mkdirSync(root('bench/results'), { recursive: true });
+    writeFileSync(
+      root('bench/results/support-status.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), ...figures }, null, 2)}\n`,
+    );
   } finally {
     await service?.stop();
     await database.drop();

@@ -298,6 +298,42 @@ export function renderMarkdown(report) {
       `| process CPU % / ms CPU per message | ${f(e.cpuPercent, 0)} / ${f(e.cpuMsPerMessage, 2)} | | |`,
     );
   }
+  const s = report.supportStatus;
+  if (s) {
+    lines.push(
+      '',
+      '## Support status',
+      '',
+      `\`bots { supportStatus }\` for ${s.bots} bots of ${s.slotsPerBot} slots and ${s.overridesPerBot} dated overrides each, ` +
+        `${s.calls} sequential calls to the built service (run at ${s.date}). The computation alone is timed without the ` +
+        'service, over instants spread across the coming months.',
+      '',
+      '| measure | value | target |',
+      '| --- | ---: | ---: |',
+      `| CPU per status computation (ms) | ${f(s.statusComputationCpuMs, 3)} | < ${s.statusComputationTargetMs} |`,
+      `| p50 (ms) | ${f(s.p50Ms, 2)} | ≤ 15 |`,
+      `| p99 / max (ms) | ${f(s.p99Ms, 2)} / ${f(s.maxMs, 2)} | |`,
+      `| service CPU per call (ms) | ${f(s.serviceCpuMsPerCall, 2)} | |`,
+      `| longest event-loop block (ms) | ${f(s.longestEventLoopBlockMs, 2)} | ≤ 10 |`,
+      `| idle machine, longest event-loop delay (ms) | ${f(s.idleLongestEventLoopDelayMs, 2)} | |`,
+    );
+  }
+  const w = report.webhooks;
+  if (w) {
+    lines.push(
+      '',
+      '## Webhooks',
+      '',
+      `Message latency (send → receipt on the end user's subscription) at ${w.rate} messages/s over ${w.liveConversations} ` +
+        `live conversations, ${w.rounds} rounds of ${w.seconds} s alternating without and with ${w.webhooks} webhooks on ` +
+        `MESSAGE_POSTED, one of them a receiver that never answers (run at ${w.date}).`,
+      '',
+      '| | without | with | ratio | target |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      `| p50 (ms) | ${f(w.latencyMs.without.p50, 2)} | ${f(w.latencyMs.with.p50, 2)} | ${f(w.ratio.p50, 2)} | ≤ ${w.target} (${w.met ? 'met' : '**not met**'}) |`,
+      `| p99 (ms) | ${f(w.latencyMs.without.p99, 2)} | ${f(w.latencyMs.with.p99, 2)} | ${f(w.ratio.p99, 2)} | |`,
+    );
+  }
   lines.push('');
   return lines.join('\n');
 }
