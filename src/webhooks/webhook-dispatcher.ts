@@ -35,6 +35,20 @@ interface ClaimedDelivery {
   occurred_at: Date;
 }
 
+/** What one attempt leaves on its delivery row. */
+interface Outcome {
+  id: string;
+  attempts: number;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  statusCode: number | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
+  deliveredAt: Date | null;
+}
+
+/** Outcomes written by one statement at most. */
+const OUTCOMES_PER_WRITE = 500;
+
 interface AttemptResult {
   statusCode: number | null;
   error: string | null;
@@ -204,21 +218,76 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const next = succeeded
       ? null
       : nextAttemptAfterFailure(delivery.attempts - delivery.schedule_start, now);
-    await this.dataSource.query(
-      `UPDATE webhook_deliveries
-          SET status = $3, last_status_code = $4, last_error = $5, next_attempt_at = $6,
-              delivered_at = $7
-        WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
-      [
-        delivery.id,
-        delivery.attempts,
-        succeeded ? 'SUCCEEDED' : next ? 'PENDING' : 'FAILED',
-        result.statusCode,
-        result.error,
-        next,
-        succeeded ? now : null,
-      ],
-    );
+    await this.recordOutcome({
+      id: delivery.id,
+      attempts: delivery.attempts,
+      status: succeeded ? 'SUCCEEDED' : next ? 'PENDING' : 'FAILED',
+      statusCode: result.statusCode,
+      error: result.error,
+      nextAttemptAt: next,
+      deliveredAt: succeeded ? now : null,
+    });
+  }
+
+  /**
+   * Outcomes are written together: those that arrive while a write is on its way go in the next
+   * one, one statement for all. A busy instance thus writes a handful of statements a second
+   * rather than one per delivery, and the slots they free are claimed again together.
+   */
+  private recordOutcome(outcome: Outcome): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.outcomes.push({ outcome, resolve, reject });
+      if (!this.writingOutcomes) {
+        void this.writeOutcomes();
+      }
+    });
+  }
+
+  private readonly outcomes: {
+    outcome: Outcome;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private writingOutcomes = false;
+
+  private async writeOutcomes(): Promise<void> {
+    this.writingOutcomes = true;
+    try {
+      while (this.outcomes.length > 0) {
+        // Let the outcomes of this turn of the event loop join the write.
+        await new Promise((resolve) => setImmediate(resolve));
+        const batch = this.outcomes.splice(0, OUTCOMES_PER_WRITE);
+        const column = <K extends keyof Outcome>(key: K) =>
+          batch.map(({ outcome }) => outcome[key]);
+        try {
+          // The conditions make a write lose to a newer claim (redelivery) of the same row.
+          await this.dataSource.query(
+            `UPDATE webhook_deliveries d
+                SET status = o.status::webhook_delivery_status, last_status_code = o.status_code,
+                    last_error = o.error, next_attempt_at = o.next_attempt_at,
+                    delivered_at = o.delivered_at
+               FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[],
+                           $6::timestamptz[], $7::timestamptz[])
+                    AS o(id, attempts, status, status_code, error, next_attempt_at, delivered_at)
+              WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'PENDING'`,
+            [
+              column('id'),
+              column('attempts'),
+              column('status'),
+              column('statusCode'),
+              column('error'),
+              column('nextAttemptAt'),
+              column('deliveredAt'),
+            ],
+          );
+          batch.forEach(({ resolve }) => resolve());
+        } catch (error) {
+          batch.forEach(({ reject }) => reject(error));
+        }
+      }
+    } finally {
+      this.writingOutcomes = false;
+    }
   }
 
   /** One POST, signed now; never throws: the outcome is the status code or the error. */
