@@ -104,11 +104,14 @@ export function Profile() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState(false);
 
+  // The saved name fills the field until the operator types: a profile read that answers late
+  // must not overwrite what they wrote meanwhile.
+  const [edited, setEdited] = useState(false);
   useEffect(() => {
-    if (data) {
+    if (data && !edited) {
       setName(data.operatorProfile.displayName ?? '');
     }
-  }, [data]);
+  }, [data, edited]);
 
   const openPreview = async () => {
     setProblem(null);
@@ -164,6 +167,7 @@ export function Profile() {
             value={name}
             onInput={(event) => {
               setName(event.currentTarget.value);
+              setEdited(true);
               setSaved(false);
             }}
           />
