@@ -2,7 +2,6 @@ import {
   Args,
   Context,
   ID,
-  Int,
   Mutation,
   Parent,
   Query,
@@ -20,7 +19,7 @@ import { AppError } from '../common/errors/app-error';
 import { GrantedAccess, GraphQLContext } from '../common/graphql/graphql-context';
 import { AccountEntity } from '../accounts/account.entity';
 import { loaderFor } from '../common/graphql/loaders';
-import { PageInfo } from '../common/pagination/cursor';
+import { PAGE_ARGS, PageInfo } from '../common/pagination/cursor';
 import { AppConfig } from '../config/app-config';
 import { MessageModel } from '../requests/models/message.model';
 import {
@@ -160,35 +159,10 @@ export class LiveConversationsResolver {
       description: "The caller's own (MINE, the default) or every agent's (ALL).",
     })
     scope: LiveConversationScope | null,
-    @Args('first', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 50,
-      description:
-        'Forward paging: how many edges at most, 1 to 200 (BAD_USER_INPUT otherwise); default 50. Ignored when last is given.',
-    })
-    first: number | null,
-    @Args('after', {
-      type: () => String,
-      nullable: true,
-      description:
-        'Forward paging: only edges after this cursor (an endCursor). BAD_USER_INPUT for a cursor this API did not make.',
-    })
-    after: string | null,
-    @Args('last', {
-      type: () => Int,
-      nullable: true,
-      description:
-        'Backward paging: the last edges, at most this many (1 to 200), still listed newest first; takes precedence over first.',
-    })
-    last: number | null,
-    @Args('before', {
-      type: () => String,
-      nullable: true,
-      description:
-        'Only edges before this cursor (a startCursor). BAD_USER_INPUT for a cursor this API did not make.',
-    })
-    before: string | null,
+    @Args('first', PAGE_ARGS.first) first: number | null,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
   ): Promise<LiveConversationConnection> {
     const page = await this.liveConversations.list(
       accountId,

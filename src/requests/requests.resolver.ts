@@ -27,7 +27,7 @@ import { Granted } from '../common/auth/caller.decorators';
 import { AppError } from '../common/errors/app-error';
 import { GrantedAccess, GraphQLContext } from '../common/graphql/graphql-context';
 import { loaderFor } from '../common/graphql/loaders';
-import { PageInfo } from '../common/pagination/cursor';
+import { PAGE_ARGS, PageInfo } from '../common/pagination/cursor';
 import { bannerFor, ConversationStreams } from './conversation-streams';
 import { EndUserSessionInput, RequestFilter } from './dto/requests.inputs';
 import { EndUsersService } from './end-users.service';
@@ -182,35 +182,10 @@ export class RequestsResolver {
       description: 'Which requests to list; absent: all of them.',
     })
     filter: RequestFilter | null,
-    @Args('first', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 50,
-      description:
-        'Forward paging: how many edges at most, 1 to 200 (BAD_USER_INPUT otherwise); default 50. Ignored when last is given.',
-    })
-    first: number | null,
-    @Args('after', {
-      type: () => String,
-      nullable: true,
-      description:
-        'Forward paging: only edges after this cursor (an endCursor). BAD_USER_INPUT for a cursor this API did not make.',
-    })
-    after: string | null,
-    @Args('last', {
-      type: () => Int,
-      nullable: true,
-      description:
-        'Backward paging: the last edges, at most this many (1 to 200), still listed newest first; takes precedence over first.',
-    })
-    last: number | null,
-    @Args('before', {
-      type: () => String,
-      nullable: true,
-      description:
-        'Only edges before this cursor (a startCursor). BAD_USER_INPUT for a cursor this API did not make.',
-    })
-    before: string | null,
+    @Args('first', PAGE_ARGS.first) first: number | null,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
   ): Promise<UserRequestConnection> {
     const page = await this.requests.list(botId, filter, { first, after, last, before });
     return Object.assign(new UserRequestConnection(), {

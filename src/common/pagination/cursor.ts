@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { ArgsOptions, Field, Int, ObjectType } from '@nestjs/graphql';
 import { AppError } from '../errors/app-error';
 import { isUuid } from '../validation/uuid';
 
@@ -80,3 +80,35 @@ export function pageSize(
   }
   return size;
 }
+
+/**
+ * The paging arguments of a connection that pages both ways (`requests`, `liveConversations`),
+ * one definition for every such field: `@Args('first', PAGE_ARGS.first)`.
+ */
+export const PAGE_ARGS = {
+  first: {
+    type: () => Int,
+    nullable: true,
+    defaultValue: 50,
+    description:
+      'Forward paging: how many edges at most, 1 to 200 (BAD_USER_INPUT otherwise); default 50. Ignored when last is given.',
+  },
+  after: {
+    type: () => String,
+    nullable: true,
+    description:
+      'Forward paging: only edges after this cursor (an endCursor). BAD_USER_INPUT for a cursor this API did not make.',
+  },
+  last: {
+    type: () => Int,
+    nullable: true,
+    description:
+      'Backward paging: the last edges, at most this many (1 to 200), still listed newest first; takes precedence over first.',
+  },
+  before: {
+    type: () => String,
+    nullable: true,
+    description:
+      'Only edges before this cursor (a startCursor). BAD_USER_INPUT for a cursor this API did not make.',
+  },
+} satisfies Record<'first' | 'after' | 'last' | 'before', ArgsOptions>;
