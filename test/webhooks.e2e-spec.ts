@@ -11,6 +11,7 @@ import {
 } from './support/factories';
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
 import { verifySignature } from '../src/webhooks/signature';
+import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 
 const CREATE = `mutation ($botId: ID!, $input: WebhookInput!) {
   createWebhook(botId: $botId, input: $input) { secret webhook { id botId url events enabled createdAt } }
@@ -338,6 +339,8 @@ describe('webhooks', () => {
         const delays = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 86_400_000];
         for (let attempt = 1; attempt <= 8; attempt += 1) {
           await waitFor(attempt);
+          // The receiver has answered; the attempt's outcome (its next time) is written after.
+          await app.app.get(WebhookDispatcher).idle();
           const log = await eventuallyLog(admin, webhookId, (l) =>
             l.edges[0]?.node.attempts === attempt && l.edges[0].node.lastStatusCode === 503
               ? l
