@@ -1,5 +1,5 @@
 import { useClient, useMutation, useQuery } from '@urql/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { graphql } from '../../gql';
 import type { ConsolePreviewQuery } from '../../gql/graphql';
 import { problemOf, type Problem } from '../../shared/errors';
@@ -105,13 +105,14 @@ export function Profile() {
   const [saved, setSaved] = useState(false);
 
   // The saved name fills the field until the operator types: a profile read that answers late
-  // must not overwrite what they wrote meanwhile.
-  const [edited, setEdited] = useState(false);
+  // must not overwrite what they wrote meanwhile. A ref, not state: effects run after paint, so
+  // one scheduled before a keystroke must still see that keystroke when it runs.
+  const edited = useRef(false);
   useEffect(() => {
-    if (data && !edited) {
+    if (data && !edited.current) {
       setName(data.operatorProfile.displayName ?? '');
     }
-  }, [data, edited]);
+  }, [data]);
 
   const openPreview = async () => {
     setProblem(null);
@@ -166,8 +167,8 @@ export function Profile() {
             maxLength={MAX_DISPLAY_NAME}
             value={name}
             onInput={(event) => {
+              edited.current = true;
               setName(event.currentTarget.value);
-              setEdited(true);
               setSaved(false);
             }}
           />
