@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { TestApp } from './support/test-app';
 import { TestClock } from './support/test-clock';
@@ -12,6 +13,7 @@ import {
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
 import { verifySignature } from '../src/webhooks/signature';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
+import { SENDER_NICENESS } from '../src/webhooks/webhook-sender';
 
 const CREATE = `mutation ($botId: ID!, $input: WebhookInput!) {
   createWebhook(botId: $botId, input: $input) { secret webhook { id botId url events enabled createdAt } }
@@ -776,5 +778,115 @@ describe('webhooks in production', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('webhooks from a busy instance', () => {
+  let app: TestApp;
+  let clock: TestClock;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    clock = new TestClock();
+    app = await TestApp.start({
+      clock,
+      tokenTtl: '90d',
+      env: {
+        WEBHOOK_POLL_INTERVAL: '100ms',
+        WEBHOOK_TIMEOUT: '1s',
+        WEBHOOK_CONCURRENCY_PER_WEBHOOK: '1',
+      },
+    });
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await app.close();
+    await receiver.close();
+  });
+
+  const hookedFor = async (hookPath: string) => {
+    const team = await botWithTeam(app);
+    const created = await app.ok(
+      CREATE,
+      { botId: team.bot.id, input: { url: receiver.url(hookPath), events: ['MESSAGE_POSTED'] } },
+      team.admin.token,
+    );
+    const endUser = await startSession(app, team.bot);
+    const request = await openRequest(app, endUser);
+    const send = (text: string) => sendUserMessage(app, endUser, request.id, text);
+    return { ...team, webhookId: created.createWebhook.webhook.id as string, send };
+  };
+
+  it('sends the deliveries of one webhook one after the other at WEBHOOK_CONCURRENCY_PER_WEBHOOK=1, each as its first attempt', async () => {
+    const { send } = await hookedFor('/one-at-a-time');
+    receiver.answer = (d) => (d.path === '/one-at-a-time' ? { status: 204, delayMs: 150 } : 200);
+    try {
+      const sent = await Promise.all(Array.from({ length: 5 }, (_, i) => send(`queued ${i}`)));
+      const received = await receiver.waitFor(5, (d) => d.path === '/one-at-a-time');
+      expect(new Set(received.map((d) => d.body.data.message.id))).toEqual(
+        new Set(sent.map((m) => m.id)),
+      );
+      expect(received.map((d) => d.headers['switchboard-delivery-attempt'])).toEqual(
+        Array(5).fill('1'),
+      );
+      // Each one arrived once the previous one had been answered.
+      const arrivals = received.map((d) => d.at).sort((a, b) => a - b);
+      for (let i = 1; i < arrivals.length; i += 1) {
+        expect(arrivals[i] - arrivals[i - 1]).toBeGreaterThanOrEqual(140);
+      }
+    } finally {
+      receiver.answer = () => 200;
+    }
+  });
+
+  it('hands back what waited longer than an attempt may take, and sends it later as its first attempt, once', async () => {
+    const { admin, webhookId, send } = await hookedFor('/handed-back');
+    let calls = 0;
+    receiver.answer = (d) =>
+      d.path === '/handed-back' && ++calls === 1 ? { status: 204, delayMs: 800 } : 200;
+    try {
+      const first = await send('holds the only slot');
+      await receiver.waitFor(1, (d) => d.path === '/handed-back');
+      const waiting = await Promise.all([send('waits 1'), send('waits 2')]);
+      // Longer than an attempt may take, by the service clock: when the slot frees, these two
+      // are handed back to the database rather than sent past their lease.
+      clock.advance(5_000);
+      const received = await receiver.waitFor(3, (d) => d.path === '/handed-back');
+      await sleep(300);
+      expect(receiver.on('/handed-back')).toHaveLength(3);
+      expect(received.map((d) => d.body.data.message.id).sort()).toEqual(
+        [first, ...waiting].map((m) => m.id).sort(),
+      );
+      expect(received.map((d) => d.headers['switchboard-delivery-attempt'])).toEqual([
+        '1',
+        '1',
+        '1',
+      ]);
+      await app.app.get(WebhookDispatcher).idle();
+      const log = await app.ok(DELIVERIES, { webhookId }, admin.token);
+      expect(log.webhookDeliveries.edges.map((e: any) => [e.node.status, e.node.attempts])).toEqual(
+        [
+          ['SUCCEEDED', 1],
+          ['SUCCEEDED', 1],
+          ['SUCCEEDED', 1],
+        ],
+      );
+    } finally {
+      receiver.answer = () => 200;
+    }
+  });
+
+  it('sends from a thread of lower CPU priority than the one answering API calls', () => {
+    if (process.platform !== 'linux') {
+      return;
+    }
+    const niceOf = (task: string) => {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      // The fields after the command name, which is in parentheses; nice is field 19.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const nices = readdirSync('/proc/self/task').map(niceOf);
+    expect(niceOf(String(process.pid))).toBe(0);
+    expect(nices).toContain(SENDER_NICENESS);
   });
 });

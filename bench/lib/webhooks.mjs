@@ -1,10 +1,9 @@
 // The webhook run of the benchmark: message latency of the single service with 10 webhooks
 // subscribed to MESSAGE_POSTED (one receiver never answers) against the same service without
 // them, in alternating steps at one rate.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:https';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient } from './clients.mjs';
 
@@ -46,42 +45,48 @@ export function receiverCertificate() {
   return {
     key: readFileSync(key),
     cert: readFileSync(cert),
+    keyPath: key,
+    certPath: cert,
     env: { NODE_EXTRA_CA_CERTS: cert },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** Nine paths answer 204 at once; `/hook-hang` never answers (the dispatcher times it out). */
+/**
+ * Nine paths answer 204 at once; `/hook-hang` never answers (the dispatcher times it out). The
+ * receivers run in a child process (webhook-receivers.mjs), as an integrator's servers would.
+ */
 async function startReceivers(tls) {
-  const counts = new Map();
-  const hanging = new Set();
-  const server = createServer({ key: tls.key, cert: tls.cert }, (request, response) => {
-    request.resume();
-    request.on('end', () => {
-      counts.set(request.url, (counts.get(request.url) ?? 0) + 1);
-      if (request.url === '/hook-hang') {
-        hanging.add(response);
-        return;
-      }
-      response.writeHead(204).end();
-    });
+  const child = fork(new URL('./webhook-receivers.mjs', import.meta.url), [], {
+    env: { ...process.env, RECEIVER_KEY: tls.keyPath, RECEIVER_CERT: tls.certPath },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  // They stand for other machines: at a lower priority they take only the CPU left over.
+  setPriority(child.pid, 10);
+  const { port } = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the webhook receivers exited (${code})`)));
+  });
+  const counts = () =>
+    new Promise((resolve) => {
+      child.once('message', (message) => resolve(new Map(Object.entries(message.counts))));
+      child.send('counts');
+    });
   return {
     urls: Array.from({ length: WEBHOOKS }, (_, i) =>
       i === WEBHOOKS - 1
         ? `https://127.0.0.1:${port}/hook-hang`
         : `https://127.0.0.1:${port}/hook-${i}`,
     ),
-    delivered: () =>
-      [...counts.entries()]
+    delivered: async () =>
+      [...(await counts()).entries()]
         .filter(([path]) => path !== '/hook-hang')
         .reduce((n, [, c]) => n + c, 0),
-    attemptsOnHanging: () => counts.get('/hook-hang') ?? 0,
+    attemptsOnHanging: async () => (await counts()).get('/hook-hang') ?? 0,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
     },
   };
 }
@@ -124,11 +129,12 @@ export async function webhooksRun({
       ),
     );
   const steps = { without: [], with: [] };
+  let hanging;
   try {
     for (let round = 0; round < rounds; round += 1) {
       for (const mode of ['without', 'with']) {
         await enable(mode === 'with');
-        const before = receivers.delivered();
+        const before = await receivers.delivered();
         log(`webhooks: ${mode} 10 webhooks at ${rate}/s (round ${round + 1})`);
         const result = await runStep(
           system,
@@ -139,7 +145,7 @@ export async function webhooksRun({
         );
         // Deliveries keep arriving after the step: give the healthy receivers a moment.
         await new Promise((resolve) => setTimeout(resolve, 2000));
-        const delivered = receivers.delivered() - before;
+        const delivered = (await receivers.delivered()) - before;
         log(
           `  p50 ${result.latencyMs.p50?.toFixed(1)} ms, p99 ${result.latencyMs.p99?.toFixed(1)} ms, lost ${result.lost}, failed ${result.failed}, webhook deliveries to the 9 answering receivers ${delivered}`,
         );
@@ -147,6 +153,7 @@ export async function webhooksRun({
       }
     }
     await enable(false);
+    hanging = await receivers.attemptsOnHanging();
   } finally {
     await http.close();
     await receivers.close();
@@ -169,7 +176,7 @@ export async function webhooksRun({
     ratio: { p50: ratio('p50'), p99: ratio('p99') },
     target: 1.2,
     met: ratio('p50') <= 1.2,
-    attemptsOnTheReceiverThatNeverAnswers: receivers.attemptsOnHanging(),
+    attemptsOnTheReceiverThatNeverAnswers: hanging,
     steps,
   };
 }

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../common/errors/database-errors';
 import { Transaction } from '../common/database/transactions';
 import { isUuid } from '../common/validation/uuid';
 import { WebhookEventType } from '../webhooks/webhook-event-type';
-import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { OutboxWritten, WebhookOutbox } from '../webhooks/webhook-outbox';
 import { messageData } from '../webhooks/webhook-payloads';
 import { MessageEntity } from './message.entity';
 import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from './request-enums';
@@ -68,8 +68,8 @@ interface LockedRequestRow {
   closed_at: Date | null;
   created_at: Date;
   locale: string;
-  /** Webhook deliveries the send queued (appendAlone only). */
-  webhook_deliveries?: number;
+  /** What the send wrote to the webhook outbox (appendAlone only). */
+  webhook_outbox?: OutboxWritten | null;
 }
 
 /**
@@ -148,7 +148,7 @@ export class MessageLogService {
          data: `jsonb_set($13::jsonb, '{message,seq}', to_jsonb(inserted.seq))`,
          occurredAt: '$2::timestamptz',
        })}
-       SELECT bumped.*, ${this.outbox.deliveriesCount()} AS webhook_deliveries
+       SELECT bumped.*, ${this.outbox.claimedDeliveries()} AS webhook_outbox
          FROM bumped, inserted`,
       [
         input.requestId,
@@ -170,7 +170,7 @@ export class MessageLogService {
     if (!row) {
       throw await this.refusalOf(input);
     }
-    this.outbox.committed(row.webhook_deliveries ?? 0);
+    this.outbox.committed(row.webhook_outbox ?? null);
     message.seq = row.last_seq;
     return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
   }

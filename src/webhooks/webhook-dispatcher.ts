@@ -13,6 +13,7 @@ import { signatureHeader } from './signature';
 import { WebhookEventType } from './webhook-event-type';
 import { webhookBody } from './webhook-payloads';
 import { privateTargetProblem } from './webhook-target';
+import { SendResult, WebhookSender } from './webhook-sender';
 
 /** SUCCEEDED deliveries are pruned this long after they were delivered. */
 export const SUCCEEDED_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -21,7 +22,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 const MAX_ERROR_LENGTH = 500;
 
 /** A delivery as claimed: everything its attempt needs. */
-interface ClaimedDelivery {
+export interface ClaimedDelivery {
   id: string;
   webhook_id: string;
   attempts: number;
@@ -33,6 +34,12 @@ interface ClaimedDelivery {
   bot_id: string;
   data: unknown;
   occurred_at: Date;
+}
+
+/** A claimed delivery waiting on this instance for a free slot, since `claimedAt` (clock ms). */
+interface Waiting {
+  delivery: ClaimedDelivery;
+  claimedAt: number;
 }
 
 /** What one attempt leaves on its delivery row. */
@@ -48,6 +55,21 @@ interface Outcome {
 
 /** Outcomes written by one statement at most. */
 const OUTCOMES_PER_WRITE = 500;
+/**
+ * While deliveries flow, claims run at most once per this many ms, each one statement for all
+ * the free slots: a busy instance pays a few statements a second for any number of deliveries,
+ * rather than one per delivery. An idle dispatcher claims at once.
+ */
+export const DISPATCH_SPACING_MS = 10;
+/**
+ * Outcomes are written together, at most this often: they hold no slot (the delivery stays
+ * leased until written), so waiting a little costs nothing but makes the statements fewer.
+ */
+const OUTCOME_SPACING_MS = 50;
+/** Deliveries that may wait on this instance for a slot, per slot (of a webhook, in all). */
+const WAITING_PER_SLOT = 8;
+/** Deliveries that could not start in time are handed back together, at most this often. */
+const HAND_BACK_SPACING_MS = 100;
 
 interface AttemptResult {
   statusCode: number | null;
@@ -63,10 +85,13 @@ interface AttemptResult {
  * instance (or this one restarted) attempts it again. Results are written only by the claim that
  * still holds the delivery (same attempt count).
  *
- * Wakes at once after a commit that queued deliveries on this instance, and polls every
- * WEBHOOK_POLL_INTERVAL for the others' (and for retries falling due). Attempts run in the
- * background, at most WEBHOOK_CONCURRENCY at once and WEBHOOK_CONCURRENCY_PER_WEBHOOK per
- * webhook, so neither a slow receiver nor a burst ever holds up the changes that queued them.
+ * The deliveries of this instance's own commits need no claim: the outbox writes them already
+ * leased to the instance that commits them (`adopt`), which sends them at once, from memory. What
+ * cannot start soon enough is handed back (due now) for any instance to claim. The database is
+ * asked for due deliveries on the poll (every WEBHOOK_POLL_INTERVAL: the other instances'
+ * deliveries, retries falling due, hand-backs) and while a claim keeps finding more. Attempts
+ * run in the background, at most WEBHOOK_CONCURRENCY at once and WEBHOOK_CONCURRENCY_PER_WEBHOOK
+ * per webhook, so neither a slow receiver nor a burst ever holds up the changes that queued them.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -78,16 +103,43 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private poller: NodeJS.Timeout | undefined;
   private pumping = false;
   private again = false;
+  private paced: NodeJS.Timeout | undefined;
+  private lastClaimAt = 0;
   private lastPruneAt = 0;
+  /** Claimed deliveries waiting for a slot, oldest first. */
+  private waiting: Waiting[] = [];
+  /** Claims to give back in the next hand-back statement. */
+  private handingBack: ClaimedDelivery[] = [];
+  private handBackTimer: NodeJS.Timeout | undefined;
+  /** Whether the database may hold due deliveries: a claim is worth its statement. */
+  private maybeDue = true;
+  /** Counts the reasons to believe so, so that a claim running meanwhile does not forget one. */
+  private dueHints = 0;
+  /** The POSTs themselves run on a thread of lower CPU priority. */
+  private readonly sender: WebhookSender;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sender = new WebhookSender(config.webhooks.timeoutMs);
+  }
+
+  /**
+   * How long a claim holds a delivery: time for one wait behind the webhook's attempts in flight
+   * and one attempt, and a margin. A delivery whose instance died is attempted again after it.
+   */
+  get leaseMs(): number {
+    return 2 * this.config.webhooks.timeoutMs + 5_000;
+  }
 
   onApplicationBootstrap(): void {
-    this.poller = setInterval(() => this.wake(), this.config.webhooks.pollIntervalMs);
+    this.sender.start();
+    this.poller = setInterval(() => {
+      this.hintDue();
+      this.wake();
+    }, this.config.webhooks.pollIntervalMs);
     this.poller.unref();
     this.wake();
   }
@@ -98,17 +150,55 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.poller);
+    clearTimeout(this.paced);
     this.stopping.abort();
+    const waiting = this.waiting.map(({ delivery }) => delivery);
+    this.waiting = [];
+    await this.handBack(waiting);
+    this.sender.interrupt();
     await Promise.allSettled([...this.attempts]);
+    await this.sender.close();
   }
 
-  /** Looks for due deliveries now (after a commit that queued some, or on the poll). */
-  wake(): void {
+  /**
+   * Takes over deliveries that the outbox wrote already leased to this instance, in a
+   * transaction that has just committed; they are sent as slots free up.
+   */
+  adopt(deliveries: ClaimedDelivery[]): void {
+    if (deliveries.length === 0) {
+      return;
+    }
+    const claimedAt = this.clock.now().getTime();
+    for (const delivery of deliveries) {
+      this.waiting.push({ delivery, claimedAt });
+    }
     if (this.stopping.signal.aborted) {
+      this.drainWaiting();
+      return;
+    }
+    this.wake();
+  }
+
+  /**
+   * Starts what waits on this instance, then looks for due deliveries in the database when some
+   * may be there (after the poll, a hand-back, or a claim that found as many as it could take):
+   * at once when the last claim is DISPATCH_SPACING_MS old, else when it will be.
+   */
+  wake(): void {
+    this.drainWaiting();
+    if (this.stopping.signal.aborted || this.paced || !this.maybeDue) {
       return;
     }
     if (this.pumping) {
       this.again = true;
+      return;
+    }
+    const wait = this.lastClaimAt + DISPATCH_SPACING_MS - performance.now();
+    if (wait > 0) {
+      this.paced = setTimeout(() => {
+        this.paced = undefined;
+        this.wake();
+      }, wait);
       return;
     }
     this.pumping = true;
@@ -123,9 +213,65 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Resolves once nothing is in flight on this instance (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.attempts.size > 0 || this.pumping) {
+    while (this.attempts.size > 0 || this.pumping || this.paced || this.waiting.length > 0) {
       await Promise.allSettled([...this.attempts]);
       await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private hintDue(): void {
+    this.maybeDue = true;
+    this.dueHints += 1;
+  }
+
+  /**
+   * Starts the waiting deliveries that have a slot, oldest first. A delivery that has waited as
+   * long as one attempt may take is handed back rather than started: started in time, its attempt
+   * ends within its lease. So is one that finds the queue of its webhook (or of the instance)
+   * full, and everything once stopping.
+   */
+  private drainWaiting(): void {
+    if (this.waiting.length === 0) {
+      return;
+    }
+    const { concurrency, concurrencyPerWebhook, timeoutMs } = this.config.webhooks;
+    const now = this.clock.now().getTime();
+    const stopping = this.stopping.signal.aborted;
+    const kept: Waiting[] = [];
+    const queued = new Map<string, number>();
+    const handBack: ClaimedDelivery[] = [];
+    for (const entry of this.waiting) {
+      const { delivery } = entry;
+      const webhook = delivery.webhook_id;
+      const busy = this.inFlight.get(webhook) ?? 0;
+      if (stopping || now - entry.claimedAt > timeoutMs) {
+        handBack.push(delivery);
+      } else if (this.running < concurrency && busy < concurrencyPerWebhook) {
+        this.start(delivery);
+      } else if (
+        (queued.get(webhook) ?? 0) < WAITING_PER_SLOT * concurrencyPerWebhook &&
+        kept.length < WAITING_PER_SLOT * concurrency
+      ) {
+        queued.set(webhook, (queued.get(webhook) ?? 0) + 1);
+        kept.push(entry);
+      } else {
+        handBack.push(delivery);
+      }
+    }
+    this.waiting = kept;
+    this.handingBack.push(...handBack);
+    if (this.handingBack.length > 0 && !this.handBackTimer) {
+      // Handed back together, a little later: nothing is urgent about them (the poll claims them).
+      const handedBack: Promise<void> = new Promise<void>((resolve) => {
+        this.handBackTimer = setTimeout(resolve, stopping ? 0 : HAND_BACK_SPACING_MS);
+      }).then(async () => {
+        this.handBackTimer = undefined;
+        const batch = this.handingBack;
+        this.handingBack = [];
+        await this.handBack(batch);
+        this.attempts.delete(handedBack);
+      });
+      this.attempts.add(handedBack);
     }
   }
 
@@ -137,11 +283,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         if (free <= 0 || this.stopping.signal.aborted) {
           return;
         }
+        this.lastClaimAt = performance.now();
+        const hints = this.dueHints;
         const claimed = await this.claim(free);
         for (const delivery of claimed) {
           this.start(delivery);
         }
         if (claimed.length < free) {
+          if (hints === this.dueHints) {
+            this.maybeDue = false;
+          }
           return;
         }
       }
@@ -155,7 +306,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Claims up to `limit` due deliveries of enabled webhooks, within the per-webhook bound. */
   private async claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
-    const leaseEnd = new Date(now.getTime() + 2 * this.config.webhooks.timeoutMs + 5_000);
+    const leaseEnd = new Date(now.getTime() + this.leaseMs);
     const busy = JSON.stringify(Object.fromEntries(this.inFlight));
     const [rows]: [ClaimedDelivery[], number] = await this.dataSource.query(
       `WITH chosen AS (
@@ -187,31 +338,41 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private start(delivery: ClaimedDelivery): void {
     this.running += 1;
     this.inFlight.set(delivery.webhook_id, (this.inFlight.get(delivery.webhook_id) ?? 0) + 1);
-    const attempt = this.attempt(delivery)
+    let released = false;
+    // The slot is free once the receiver answered (or did not): the outcome is written later,
+    // and the delivery stays leased to this instance until then.
+    const release = () => {
+      if (released) {
+        return;
+      }
+      released = true;
+      this.running -= 1;
+      const left = (this.inFlight.get(delivery.webhook_id) ?? 1) - 1;
+      if (left > 0) {
+        this.inFlight.set(delivery.webhook_id, left);
+      } else {
+        this.inFlight.delete(delivery.webhook_id);
+      }
+      this.wake();
+    };
+    const attempt = this.attempt(delivery, release)
       .catch((error: unknown) =>
         this.logger.error(`Webhook delivery ${delivery.id} failed: ${String(error)}`),
       )
       .finally(() => {
-        this.running -= 1;
-        const left = (this.inFlight.get(delivery.webhook_id) ?? 1) - 1;
-        if (left > 0) {
-          this.inFlight.set(delivery.webhook_id, left);
-        } else {
-          this.inFlight.delete(delivery.webhook_id);
-        }
+        release();
         this.attempts.delete(attempt);
-        // A slot is free: more may be due.
-        this.wake();
       });
     this.attempts.add(attempt);
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+  private async attempt(delivery: ClaimedDelivery, release: () => void): Promise<void> {
     const result = await this.send(delivery);
     if (this.stopping.signal.aborted && result.statusCode === null) {
-      await this.handBack(delivery);
+      await this.handBack([delivery]);
       return;
     }
+    release();
     const now = this.clock.now();
     const succeeded =
       result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
@@ -230,9 +391,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Outcomes are written together: those that arrive while a write is on its way go in the next
-   * one, one statement for all. A busy instance thus writes a handful of statements a second
-   * rather than one per delivery, and the slots they free are claimed again together.
+   * Outcomes are written together: those of the next OUTCOME_SPACING_MS, and those that arrive
+   * while a write is on its way, go in one statement.
    */
   private recordOutcome(outcome: Outcome): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -254,8 +414,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.writingOutcomes = true;
     try {
       while (this.outcomes.length > 0) {
-        // Let the outcomes of this turn of the event loop join the write.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Let the outcomes of the next few milliseconds join the write.
+        await new Promise((resolve) => setTimeout(resolve, OUTCOME_SPACING_MS));
         const batch = this.outcomes.splice(0, OUTCOMES_PER_WRITE);
         const column = <K extends keyof Outcome>(key: K) =>
           batch.map(({ outcome }) => outcome[key]);
@@ -306,40 +466,48 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       occurredAt: delivery.occurred_at,
       data: delivery.data,
     });
-    try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Switchboard-Webhooks/1',
-          'switchboard-event-id': delivery.event_id,
-          'switchboard-event-type': delivery.event_type,
-          'switchboard-delivery-attempt': String(delivery.attempts),
-          'switchboard-signature': signatureHeader(delivery.secret, this.clock.now(), body),
-        },
-        body,
-        // A redirect could lead anywhere (a private address included): it counts as a failure.
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(webhooks.timeoutMs), this.stopping.signal]),
-      });
-      // Only the status matters; the body is not read.
-      await response.body?.cancel().catch(() => undefined);
-      const ok = response.status >= 200 && response.status < 300;
-      return { statusCode: response.status, error: ok ? null : `HTTP ${response.status}` };
-    } catch (error) {
-      return { statusCode: null, error: describeFailure(error, webhooks.timeoutMs) };
+    const result = await this.sender.send({
+      url: delivery.url,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Switchboard-Webhooks/1',
+        'switchboard-event-id': delivery.event_id,
+        'switchboard-event-type': delivery.event_type,
+        'switchboard-delivery-attempt': String(delivery.attempts),
+        'switchboard-signature': signatureHeader(delivery.secret, this.clock.now(), body),
+      },
+      body,
+    });
+    if (result.statusCode === null) {
+      return { statusCode: null, error: describeFailure(result, webhooks.timeoutMs) };
     }
+    const ok = result.statusCode >= 200 && result.statusCode < 300;
+    return { statusCode: result.statusCode, error: ok ? null : `HTTP ${result.statusCode}` };
   }
 
-  /** At shutdown: the interrupted attempt does not count, and the delivery is due again now. */
-  private async handBack(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * Gives claims back unattempted (at shutdown, an interrupted attempt; or deliveries that could
+   * not start in time): the attempt does not count, and the delivery is due again now.
+   */
+  private async handBack(deliveries: ClaimedDelivery[]): Promise<void> {
+    if (deliveries.length === 0) {
+      return;
+    }
     await this.dataSource
       .query(
-        `UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = $3
-          WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
-        [delivery.id, delivery.attempts, this.clock.now()],
+        `UPDATE webhook_deliveries d
+            SET attempts = d.attempts - 1, next_attempt_at = $3
+           FROM unnest($1::uuid[], $2::int[]) AS o(id, attempts)
+          WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'PENDING'`,
+        [
+          deliveries.map((delivery) => delivery.id),
+          deliveries.map((delivery) => delivery.attempts),
+          this.clock.now(),
+        ],
       )
-      .catch(() => undefined);
+      .catch((error: unknown) =>
+        this.logger.warn(`Cannot hand webhook deliveries back: ${String(error)}`),
+      );
   }
 
   /** Once an hour (by the service clock): SUCCEEDED deliveries older than 30 days go. */
@@ -363,15 +531,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-  const name = (error as Error).name;
-  if (name === 'TimeoutError') {
+function describeFailure(
+  failure: Extract<SendResult, { statusCode: null }>,
+  timeoutMs: number,
+): string {
+  if (failure.name === 'TimeoutError') {
     return `No answer within ${timeoutMs} ms`;
   }
-  if (name === 'AbortError') {
+  if (failure.name === 'AbortError') {
     return 'Interrupted: the instance was stopping';
   }
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const text = cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
-  return `No response: ${text}`.slice(0, MAX_ERROR_LENGTH);
+  return `No response: ${failure.code ?? failure.message}`.slice(0, MAX_ERROR_LENGTH);
 }

@@ -1,0 +1,167 @@
+import { Logger } from '@nestjs/common';
+import { Worker } from 'node:worker_threads';
+
+/** One signed POST, ready to go: what the sending thread needs and nothing else. */
+export interface SendRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How an attempt ended: the receiver's status, or why there was none. */
+export type SendResult =
+  { statusCode: number } | { statusCode: null; name?: string; code?: string; message: string };
+
+interface Job extends SendRequest {
+  id: number;
+}
+
+type Reply = SendResult & { id: number };
+
+/** The sending thread's nice value on Linux: it gets the CPU the API's thread leaves. */
+export const SENDER_NICENESS = 10;
+
+/**
+ * The sending thread. Kept as source evaluated by the worker (rather than a module file) so it
+ * runs the same from `dist/` and under Jest's TypeScript transform. It lowers its own CPU
+ * priority (Linux schedules threads one by one: `/proc/thread-self` names this one), keeps
+ * connections to the receivers alive, and answers each batch of jobs with batches of results.
+ */
+const SENDER_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readlinkSync } = require('node:fs');
+const { setPriority } = require('node:os');
+const { Agent, request } = require(workerData.undici);
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), workerData.niceness);
+} catch {}
+const agent = new Agent({ keepAliveTimeout: 4000, connect: { timeout: workerData.timeoutMs } });
+const stopping = new AbortController();
+let replies = [];
+const flush = () => {
+  const batch = replies;
+  replies = [];
+  parentPort.postMessage(batch);
+};
+const reply = (message) => {
+  if (replies.push(message) === 1) setImmediate(flush);
+};
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    stopping.abort();
+    return;
+  }
+  for (const job of message) {
+    request(job.url, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: job.headers,
+      body: job.body,
+      signal: AbortSignal.any([AbortSignal.timeout(workerData.timeoutMs), stopping.signal]),
+    }).then(
+      async (response) => {
+        await response.body.dump().catch(() => undefined);
+        reply({ id: job.id, statusCode: response.statusCode });
+      },
+      (error) => {
+        const code = typeof error?.code === 'string' ? error.code : error?.cause?.code;
+        reply({ id: job.id, statusCode: null, name: error?.name, code, message: String(error?.message ?? error) });
+      },
+    );
+  }
+});
+`;
+
+/**
+ * Sends webhook POSTs from a worker thread of lower CPU priority, so that TLS and HTTP work for
+ * thousands of deliveries a second never competes on equal terms with the thread that answers
+ * API calls and carries messages: on a busy machine, deliveries take the CPU that is left.
+ *
+ * Redirects are not followed (a redirect could lead anywhere, a private address included); each
+ * attempt has `timeoutMs` in all. Jobs sent in the same turn of the event loop cross to the
+ * thread together, and results come back together.
+ */
+export class WebhookSender {
+  private readonly logger = new Logger('Webhooks');
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, (result: SendResult) => void>();
+  private queued: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  start(): void {
+    const worker = new Worker(SENDER_THREAD, {
+      eval: true,
+      workerData: {
+        undici: require.resolve('undici'),
+        niceness: SENDER_NICENESS,
+        timeoutMs: this.timeoutMs,
+      },
+    });
+    worker.unref();
+    worker.on('message', (replies: Reply[]) => {
+      for (const { id, ...result } of replies) {
+        const done = this.waiting.get(id);
+        this.waiting.delete(id);
+        done?.(result);
+      }
+    });
+    worker.on('error', (error) => this.logger.error(`The webhook sending thread failed: ${error}`));
+    worker.on('exit', () => {
+      if (this.worker !== worker) {
+        return;
+      }
+      this.worker = undefined;
+      // Whatever it had not answered has no answer: those attempts count as failed (and are
+      // retried on the schedule).
+      this.abandon([...this.waiting.keys()]);
+      if (!this.closed) {
+        this.start();
+      }
+    });
+    this.worker = worker;
+  }
+
+  send(request: SendRequest): Promise<SendResult> {
+    if (!this.worker) {
+      return Promise.resolve({ statusCode: null, message: 'the sending thread stopped' });
+    }
+    const id = this.nextId++;
+    const result = new Promise<SendResult>((resolve) => this.waiting.set(id, resolve));
+    if (this.queued.push({ id, ...request }) === 1) {
+      setImmediate(() => {
+        const jobs = this.queued;
+        this.queued = [];
+        if (this.worker) {
+          this.worker.postMessage(jobs);
+        } else {
+          this.abandon(jobs.map((job) => job.id));
+        }
+      });
+    }
+    return result;
+  }
+
+  /** Aborts the attempts in flight: each answers at once, as interrupted (AbortError). */
+  interrupt(): void {
+    this.worker?.postMessage('stop');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+    this.abandon([...this.waiting.keys()]);
+  }
+
+  private abandon(ids: number[]): void {
+    for (const id of ids) {
+      const done = this.waiting.get(id);
+      this.waiting.delete(id);
+      done?.({ statusCode: null, message: 'the sending thread stopped' });
+    }
+  }
+}
