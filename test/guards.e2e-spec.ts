@@ -1009,18 +1009,22 @@ describe('database faults', () => {
           WHERE application_name = 'switchboard' AND datname = current_database()`,
       );
       expect(terminated.rows.length).toBeGreaterThan(0);
-      let unavailable = 0;
-      for (let call = 0; call < 5; call++) {
+      // A call may meet a terminated connection before the pool has heard of its end: at most
+      // one such failure per connection terminated, and then every call is answered.
+      const outcomes: boolean[] = [];
+      for (let call = 0; call < terminated.rows.length + 3; call++) {
         const result = await query();
         if (codes(result).includes('SERVICE_UNAVAILABLE')) {
-          unavailable += 1;
+          outcomes.push(false);
           expect(result.errors?.[0].extensions.retryAfter).toBeGreaterThanOrEqual(1);
           continue;
         }
+        outcomes.push(true);
         expect(codes(result)).toEqual([]);
         expect(result.data?.request.id).toBe(request.id);
       }
-      expect(unavailable).toBeLessThanOrEqual(1);
+      expect(outcomes.filter((ok) => !ok).length).toBeLessThanOrEqual(terminated.rows.length);
+      expect(outcomes.slice(-3)).toEqual([true, true, true]);
       const sent = await send(app, endUser, request.id, `after termination ${round}`);
       expect(codes(sent)).toEqual([]);
     }
