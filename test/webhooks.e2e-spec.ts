@@ -49,20 +49,27 @@ const ALL_TYPES = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A service on a test clock with a short poll and timeout (plus `env`), and a receiver. The
+ * clock moves by days (retry schedule, pruning): sessions outlive it.
+ */
+async function startWithReceiver(env: Record<string, string> = {}) {
+  const clock = new TestClock();
+  const app = await TestApp.start({
+    clock,
+    tokenTtl: '90d',
+    env: { WEBHOOK_POLL_INTERVAL: '100ms', WEBHOOK_TIMEOUT: '1s', ...env },
+  });
+  return { clock, app, receiver: await WebhookReceiver.start() };
+}
+
 describe('webhooks', () => {
   let app: TestApp;
   let clock: TestClock;
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    clock = new TestClock();
-    app = await TestApp.start({
-      clock,
-      // The clock moves by days (retry schedule, pruning): sessions outlive it.
-      tokenTtl: '90d',
-      env: { WEBHOOK_POLL_INTERVAL: '100ms', WEBHOOK_TIMEOUT: '1s' },
-    });
-    receiver = await WebhookReceiver.start();
+    ({ clock, app, receiver } = await startWithReceiver());
   });
   afterAll(async () => {
     await app.close();
@@ -787,17 +794,7 @@ describe('webhooks from a busy instance', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    clock = new TestClock();
-    app = await TestApp.start({
-      clock,
-      tokenTtl: '90d',
-      env: {
-        WEBHOOK_POLL_INTERVAL: '100ms',
-        WEBHOOK_TIMEOUT: '1s',
-        WEBHOOK_CONCURRENCY_PER_WEBHOOK: '1',
-      },
-    });
-    receiver = await WebhookReceiver.start();
+    ({ clock, app, receiver } = await startWithReceiver({ WEBHOOK_CONCURRENCY_PER_WEBHOOK: '1' }));
   });
   afterAll(async () => {
     await app.close();
