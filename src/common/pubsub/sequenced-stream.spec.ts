@@ -70,6 +70,32 @@ describe('sequencedStream', () => {
     expect(reads).toEqual([]);
   });
 
+  it('without afterSeq delivers a message committed between subscribing and reading the log end', async () => {
+    const { fanout, stream, log, reads } = setup(null, [m(1), m(2)]);
+    // Live is open; m3 commits and is published before the stream reads where the log ends.
+    log.push(m(3));
+    fanout.deliver('t', m(3));
+    const received = take(stream, 2);
+    await tick();
+    log.push(m(4));
+    fanout.deliver('t', m(4));
+    expect(await received).toEqual(['m3', 'm4']);
+    expect(reads).toEqual([]);
+  });
+
+  it('without afterSeq starts at the first live message, never before it', async () => {
+    const { fanout, stream, log } = setup(null, [m(1)]);
+    // m2 and m3 commit before the log end is read; only m3's publication reaches the stream.
+    log.push(m(2), m(3));
+    fanout.deliver('t', m(3));
+    fanout.deliver('t', m(2));
+    const received = take(stream, 2);
+    await tick();
+    log.push(m(4));
+    fanout.deliver('t', m(4));
+    expect(await received).toEqual(['m3', 'm4']);
+  });
+
   it('fills a gap from the log when a live event skips ahead', async () => {
     const { fanout, stream, log, reads } = setup(null, [m(1)]);
     const received = take(stream, 4);

@@ -25,6 +25,12 @@ export function sequencedStream<T>(source: SequencedSource<T>): AsyncIterableIte
   let lastSeq: number | undefined;
   let queue: T[] = [];
   let closed = false;
+  /**
+   * Set while a stream without `afterSeq` has heard nothing sequenced yet. Its live subscription
+   * opened before it read the log's end, so a message committed in between is both in that read
+   * and on its way live: it follows the subscription's start and is delivered.
+   */
+  let startedAtLogEnd = false;
 
   /** Whether an event is new; moves the position past it when it is. */
   const fresh = (event: T): boolean => {
@@ -42,6 +48,7 @@ export function sequencedStream<T>(source: SequencedSource<T>): AsyncIterableIte
   const start = async (): Promise<void> => {
     if (source.afterSeq === null) {
       lastSeq = await source.currentSeq();
+      startedAtLogEnd = true;
       return;
     }
     lastSeq = source.afterSeq;
@@ -67,10 +74,15 @@ export function sequencedStream<T>(source: SequencedSource<T>): AsyncIterableIte
         }
         const event = result.value;
         if (event === RESYNC) {
+          startedAtLogEnd = false;
           queue = (await readAfter(lastSeq as number)).filter(fresh);
           continue;
         }
         const seq = sequenceOf(event);
+        if (seq !== null && startedAtLogEnd) {
+          startedAtLogEnd = false;
+          lastSeq = Math.min(lastSeq as number, seq - 1);
+        }
         if (seq !== null && seq > (lastSeq as number) + 1) {
           // A gap: its predecessors come from the log (and this one too if it is there by now).
           const missed = (await readAfter(lastSeq as number)).filter(
