@@ -6,6 +6,7 @@ import { SupportTeamState } from '../common/support-team-state';
 import { Clock } from '../common/clock/clock';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { isUniqueViolation } from '../common/errors/database-errors';
+import { PreparedStatement } from '../common/database/prepared-statement';
 import { Transaction } from '../common/database/transactions';
 import { isUuid } from '../common/validation/uuid';
 import { WebhookEventType } from '../webhooks/webhook-event-type';
@@ -81,12 +82,40 @@ interface LockedRequestRow {
 @Injectable()
 export class MessageLogService {
   private readonly logger = new Logger('MessageLog');
+  /** The send of `appendAlone`, a named statement: planned once per connection, not per send. */
+  private readonly appendStatement: PreparedStatement<LockedRequestRow>;
 
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly clock: Clock,
     private readonly outbox: WebhookOutbox,
-  ) {}
+  ) {
+    this.appendStatement = new PreparedStatement(
+      'switchboard_append_message',
+      `WITH bumped AS (
+         UPDATE user_requests r
+            SET last_seq = r.last_seq + 1, last_activity_at = $2,
+                auto_release_at = ${AUTO_RELEASE_DEADLINE}
+           FROM end_users e, bots b
+          WHERE r.id = $1 AND e.id = r.end_user_id AND b.id = r.bot_id AND r.status = 'OPEN'
+            AND ($3::control_mode IS NULL OR r.control_mode = $3::control_mode)
+            AND ($4::uuid IS NULL OR r.active_live_conversation_id = $4::uuid)
+      RETURNING r.*, e.locale
+       ), inserted AS (
+         INSERT INTO messages (id, request_id, seq, author, text, notice, client_message_id,
+                               agent_id, operator_display_name, operator_avatar_path, created_at)
+         SELECT $5, bumped.id, bumped.last_seq, $6, $7, $8, $9, $10, $11, $12, $2 FROM bumped
+      RETURNING seq
+       ), ${this.outbox.statementCtes(WebhookEventType.MESSAGE_POSTED, {
+         from: 'bumped, inserted',
+         botId: 'bumped.bot_id',
+         data: `jsonb_set($13::jsonb, '{message,seq}', to_jsonb(inserted.seq))`,
+         occurredAt: '$2::timestamptz',
+       })}
+       SELECT bumped.*, ${this.outbox.claimedDeliveries()} AS webhook_outbox
+         FROM bumped, inserted`,
+    );
+  }
 
   /**
    * A send on its own, in ONE statement and one round trip: it bumps the request's `last_seq`
@@ -127,45 +156,21 @@ export class MessageLogService {
     }
     const now = this.clock.now();
     const message = newMessage(input, 0, now);
-    const rows: LockedRequestRow[] = await this.messages.query(
-      `WITH bumped AS (
-         UPDATE user_requests r
-            SET last_seq = r.last_seq + 1, last_activity_at = $2,
-                auto_release_at = ${AUTO_RELEASE_DEADLINE}
-           FROM end_users e, bots b
-          WHERE r.id = $1 AND e.id = r.end_user_id AND b.id = r.bot_id AND r.status = 'OPEN'
-            AND ($3::control_mode IS NULL OR r.control_mode = $3::control_mode)
-            AND ($4::uuid IS NULL OR r.active_live_conversation_id = $4::uuid)
-      RETURNING r.*, e.locale
-       ), inserted AS (
-         INSERT INTO messages (id, request_id, seq, author, text, notice, client_message_id,
-                               agent_id, operator_display_name, operator_avatar_path, created_at)
-         SELECT $5, bumped.id, bumped.last_seq, $6, $7, $8, $9, $10, $11, $12, $2 FROM bumped
-      RETURNING seq
-       ), ${this.outbox.statementCtes(WebhookEventType.MESSAGE_POSTED, {
-         from: 'bumped, inserted',
-         botId: 'bumped.bot_id',
-         data: `jsonb_set($13::jsonb, '{message,seq}', to_jsonb(inserted.seq))`,
-         occurredAt: '$2::timestamptz',
-       })}
-       SELECT bumped.*, ${this.outbox.claimedDeliveries()} AS webhook_outbox
-         FROM bumped, inserted`,
-      [
-        input.requestId,
-        now,
-        input.requireControlMode ?? null,
-        input.requireLiveConversationId ?? null,
-        message.id,
-        message.author,
-        message.text,
-        message.notice,
-        message.clientMessageId,
-        message.agentId,
-        message.operatorDisplayName,
-        message.operatorAvatarPath,
-        JSON.stringify(messageData(message)),
-      ],
-    );
+    const rows = await this.appendStatement.run(this.messages.manager.connection, [
+      input.requestId,
+      now,
+      input.requireControlMode ?? null,
+      input.requireLiveConversationId ?? null,
+      message.id,
+      message.author,
+      message.text,
+      message.notice,
+      message.clientMessageId,
+      message.agentId,
+      message.operatorDisplayName,
+      message.operatorAvatarPath,
+      JSON.stringify(messageData(message)),
+    ]);
     const row = rows[0];
     if (!row) {
       throw await this.refusalOf(input);
