@@ -590,6 +590,15 @@ async function main() {
     }
     return;
   }
+  if (ONLY === 'embedded') {
+    try {
+      await postgres.monitor.end();
+      logEmbedded(await embedded());
+    } finally {
+      await database.drop();
+    }
+    return;
+  }
   let service = await startService(database.url);
   let floor = await startFloor(database.url);
   let two = null;
@@ -662,19 +671,9 @@ async function main() {
       floor: await idleSubscriptions(floor, conversations, IDLE_SUBSCRIPTIONS),
     };
     await Promise.all([service.stop(), floor.stop()]);
-    let embedded = null;
-    if (EMBEDDED_SECONDS > 0) {
-      embedded = await embeddedRun({
-        script: root('dist/src/main.js'),
-        port: await freePort(),
-        env: SERVICE_ENV,
-        senders: EMBEDDED_SENDERS,
-        seconds: EMBEDDED_SECONDS,
-        log,
-      });
-      log(
-        `  ${embedded.messagesPerSecond.toFixed(0)} msg/s, p50 ${fixed(embedded.latencyMs.p50)} ms, p99 ${fixed(embedded.latencyMs.p99)} ms, failed ${embedded.failed}, peak RSS ${embedded.peakRssMb.toFixed(0)} MB`,
-      );
+    const embeddedResult = EMBEDDED_SECONDS > 0 ? await embedded() : null;
+    if (embeddedResult) {
+      logEmbedded(embeddedResult);
     }
     const knee = (name) => {
       let last = null;
@@ -714,7 +713,7 @@ async function main() {
       ...(ratesOf.twoInstances.length ? { target: judgeTarget(steps) } : {}),
       cpuTarget: judgeCpuTarget(steps),
       idle,
-      ...(embedded ? { embedded } : {}),
+      ...(embeddedResult ? { embedded: embeddedResult } : {}),
       // Written just before by the other runs of `npm run bench` (each dated).
       ...companionResults(),
     };
@@ -747,6 +746,24 @@ function companionResults() {
   const supportStatus = read('support-status');
   const webhooks = read('webhooks');
   return { ...(supportStatus ? { supportStatus } : {}), ...(webhooks ? { webhooks } : {}) };
+}
+
+/** The embedded-database run (BENCH_EMBEDDED_SECONDS; alone with BENCH_ONLY=embedded). */
+async function embedded() {
+  return embeddedRun({
+    script: root('dist/src/main.js'),
+    port: await freePort(),
+    env: SERVICE_ENV,
+    senders: EMBEDDED_SENDERS,
+    seconds: EMBEDDED_SECONDS,
+    log,
+  });
+}
+
+function logEmbedded(result) {
+  log(
+    `  ${result.messagesPerSecond.toFixed(0)} msg/s, p50 ${fixed(result.latencyMs.p50)} ms, p99 ${fixed(result.latencyMs.p99)} ms, failed ${result.failed}, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+  );
 }
 
 /** BENCH_ONLY=webhooks: the single service, without and with 10 webhooks; nothing else. */

@@ -15,6 +15,9 @@ import { AppConfig } from './config/app-config';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   const { guards } = config;
   app.set('trust proxy', guards.trustProxy);
+  // Express would hash every response body for an ETag; GraphQL answers are not cached by it,
+  // and the routes that are (avatars, the web clients) set their own validators.
+  app.set('etag', false);
   app.enableCors({
     origin: guards.corsOrigins === '*' ? '*' : guards.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],

@@ -50,6 +50,17 @@ export class LoggingModule {
             level: PINO_LEVELS[config.logLevel],
             autoLogging: false,
             quietReqLogger: true,
+            quietResLogger: true,
+            // pino-http still makes a logger bound to the whole request for every request, and
+            // pino serializes bindings at once (headers, redaction): no line logs through it
+            // (the loggers above are quiet), so it is bound to what identifies the request.
+            serializers: {
+              req: (req: { id?: unknown; method?: string; url?: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
+            },
             timestamp: stdTimeFunctions.isoTime,
             formatters: { level: (label) => ({ level: label }) },
             redact: { paths: REDACTED, censor: '[redacted]' },

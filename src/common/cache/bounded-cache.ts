@@ -15,20 +15,30 @@ export class BoundedCache<K, V> {
 
   /** The cached value, else `load`'s (cached when not null). */
   async getOrLoad(key: K, load: () => Promise<V | null>): Promise<V | null> {
-    const cached = this.entries.get(key);
-    if (cached !== undefined && cached.expiresAt > performance.now()) {
-      return cached.value;
+    const cached = this.get(key);
+    if (cached !== undefined) {
+      return cached;
     }
     const loaded = await load();
     if (loaded !== null) {
-      this.entries.delete(key);
-      if (this.entries.size >= this.capacity) {
-        // Maps iterate in insertion order: the first key is the oldest.
-        this.entries.delete(this.entries.keys().next().value as K);
-      }
-      this.entries.set(key, { value: loaded, expiresAt: performance.now() + this.lifetimeMs });
+      this.set(key, loaded);
     }
     return loaded;
+  }
+
+  /** The cached value, if there is one still within its lifetime. */
+  get(key: K): V | undefined {
+    const cached = this.entries.get(key);
+    return cached !== undefined && cached.expiresAt > performance.now() ? cached.value : undefined;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.capacity) {
+      // Maps iterate in insertion order: the first key is the oldest.
+      this.entries.delete(this.entries.keys().next().value as K);
+    }
+    this.entries.set(key, { value, expiresAt: performance.now() + this.lifetimeMs });
   }
 
   delete(key: K): void {
