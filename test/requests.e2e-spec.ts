@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { Topics } from '../src/common/pubsub/topics';
 import { TestApp } from './support/test-app';
 import {
@@ -10,6 +11,7 @@ import {
   sendUserMessage,
   startSession,
 } from './support/factories';
+import { scratchServerDatabase } from './support/server-database';
 import { Subscription, waitForSubscribers } from './support/subscriptions';
 
 const REQUEST = `query ($id: ID!) {
@@ -602,5 +604,32 @@ describe('end users and requests', () => {
         ),
       ).toEqual(['NOT_FOUND']);
     });
+  });
+});
+
+describe('sends while a newer release migrates the database', () => {
+  it('keep working once user_requests and messages gain a column (a rolling deploy)', async () => {
+    const database = await scratchServerDatabase();
+    const app = await TestApp.start({ databaseUrl: database.url });
+    const admin = new Client({ connectionString: database.url });
+    try {
+      const { bot } = await botWithTeam(app);
+      const endUser = await startSession(app, bot);
+      const request = await openRequest(app, endUser);
+      // More sends than PostgreSQL plans before it keeps a generic plan of a named statement.
+      for (let seq = 1; seq <= 8; seq += 1) {
+        expect((await sendUserMessage(app, endUser, request.id, `before ${seq}`)).seq).toBe(seq);
+      }
+      await admin.connect();
+      await admin.query('ALTER TABLE user_requests ADD COLUMN added_by_a_newer_release integer');
+      await admin.query('ALTER TABLE messages ADD COLUMN added_by_a_newer_release integer');
+      for (let seq = 9; seq <= 12; seq += 1) {
+        expect((await sendUserMessage(app, endUser, request.id, `after ${seq}`)).seq).toBe(seq);
+      }
+    } finally {
+      await admin.end().catch(() => undefined);
+      await app.close();
+      await database.drop();
+    }
   });
 });

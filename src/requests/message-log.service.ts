@@ -100,7 +100,9 @@ export class MessageLogService {
           WHERE r.id = $1 AND e.id = r.end_user_id AND b.id = r.bot_id AND r.status = 'OPEN'
             AND ($3::control_mode IS NULL OR r.control_mode = $3::control_mode)
             AND ($4::uuid IS NULL OR r.active_live_conversation_id = $4::uuid)
-      RETURNING r.*, e.locale
+      RETURNING r.id, r.bot_id, r.end_user_id, r.status, r.control_mode, r.awaiting_human,
+                r.active_live_conversation_id, r.auto_release_at, r.support_status_at_creation,
+                r.last_seq, r.last_activity_at, r.closed_at, r.created_at, e.locale
        ), inserted AS (
          INSERT INTO messages (id, request_id, seq, author, text, notice, client_message_id,
                                agent_id, operator_display_name, operator_avatar_path, created_at)

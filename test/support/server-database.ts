@@ -10,13 +10,28 @@ export async function serverDatabase(): Promise<{ url: string; drop: () => Promi
   if (process.env.DATABASE_URL) {
     return { url: process.env.DATABASE_URL, drop: () => Promise.resolve() };
   }
-  const host = process.env.PGHOST ?? '127.0.0.1';
-  const port = process.env.PGPORT ?? '5432';
-  const user = process.env.PGUSER ?? 'postgres';
+  return scratchServerDatabase();
+}
+
+/**
+ * A database of the test's own, whatever DATABASE_URL says: created on DATABASE_URL's server
+ * when it is set, else on the machine's (PGHOST/PGPORT/PGUSER, default postgres@127.0.0.1:5432),
+ * and dropped by `drop()`. For tests that change the schema, which other suites share otherwise.
+ */
+export async function scratchServerDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = process.env.DATABASE_URL
+    ? new URL(process.env.DATABASE_URL)
+    : new URL(
+        `postgresql://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? '5432'}/postgres`,
+      );
   const name = `switchboard_test_${randomUUID().replace(/-/g, '')}`;
-  const admin = `postgresql://${user}@${host}:${port}/postgres`;
+  const at = (database: string): string => {
+    const url = new URL(server.href);
+    url.pathname = `/${database}`;
+    return url.href;
+  };
   const run = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: admin });
+    const client = new Client({ connectionString: at('postgres') });
     await client.connect();
     try {
       await client.query(sql);
@@ -26,7 +41,7 @@ export async function serverDatabase(): Promise<{ url: string; drop: () => Promi
   };
   await run(`CREATE DATABASE "${name}"`);
   return {
-    url: `postgresql://${user}@${host}:${port}/${name}`,
+    url: at(name),
     drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }

@@ -12,6 +12,10 @@ let preparedOn = 0;
  * statement is parsed once per connection, and after a few executions PostgreSQL keeps a
  * generic plan for it. TypeORM's `query` cannot name a statement, hence the pool itself.
  *
+ * The statement names every column it returns (no `*`): a column that a newer release's
+ * migration adds would change the result of a prepared statement, which PostgreSQL then refuses
+ * to run ("cached plan must not change result type") on every instance still running.
+ *
  * Each connection gets its own name for the statement: the embedded database serves every
  * connection from one session, where a name prepared by a connection since closed stays taken.
  * Failures come back as TypeORM's `QueryFailedError`, like those of any other query, and a
