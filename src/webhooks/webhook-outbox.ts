@@ -56,9 +56,9 @@ export class WebhookOutbox {
        SELECT ${this.claimedDeliveries()} AS written`,
       [event.botId, JSON.stringify(event.data), event.occurredAt],
     );
-    const claimed = claimedFrom(rows[0]?.written ?? null);
-    if (claimed.length > 0) {
-      tx.afterCommit(() => this.dispatcher.adopt(claimed));
+    const written = rows[0]?.written ?? null;
+    if (written?.deliveries) {
+      tx.afterCommit(() => this.committed(written));
     }
   }
 
@@ -100,7 +100,7 @@ export class WebhookOutbox {
                FROM outbox_deliveries d JOIN outbox_hooks h ON h.id = d.webhook_id)`;
   }
 
-  /** After a one-statement change committed: its deliveries go to this instance's dispatcher. */
+  /** Once the change that wrote them committed: its deliveries go to this instance's dispatcher. */
   committed(written: OutboxWritten | null): void {
     const claimed = claimedFrom(written);
     if (claimed.length > 0) {
