@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { SupportStatusScheduler } from '../src/availability/support-status.scheduler';
+import {
+  COUNTS_PUSH_INTERVAL_MS,
+  SupportStatusScheduler,
+} from '../src/availability/support-status.scheduler';
 import { Topics } from '../src/common/pubsub/topics';
 import { botWithTeam } from './support/factories';
+import { eventually } from './support/instances';
 import { serverDatabase } from './support/server-database';
 import { Subscription, waitFor } from './support/subscriptions';
 import { TestApp } from './support/test-app';
@@ -22,6 +26,7 @@ const REPLACE = `mutation ($botId: ID!, $slots: [AvailabilitySlotInput!]!) {
   replaceWeeklySchedule(botId: $botId, slots: $slots) { weekday }
 }`;
 const STATUS = `query ($botId: ID!) { supportStatus(botId: $botId) { ${STATUS_FIELDS} } }`;
+const AGENTS_ONLINE = `query ($botId: ID!) { supportStatus(botId: $botId) { agentsOnline } }`;
 const ACTIVATE = `mutation ($botId: ID!, $hours: Int!, $minutes: Int!) {
   activateTemporaryUnavailability(botId: $botId, hours: $hours, minutes: $minutes) { endsAt }
 }`;
@@ -70,6 +75,27 @@ describe('support status with two instances on one clock', () => {
       const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
       listening = Number(count);
       await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The subscribers' connections bring the agent online, and with it, maybe, a push of the new
+    // count (with the status before the edits below). Once both instances count the agent, such
+    // a push goes out within COUNTS_PUSH_INTERVAL_MS; what this test counts comes after it.
+    for (const app of [a, b]) {
+      await eventually(`${app === a ? 'A' : 'B'} counts the agent online`, async () =>
+        (await app.ok(AGENTS_ONLINE, { botId: team.bot.id }, team.agent.token)).supportStatus
+          .agentsOnline === 1
+          ? true
+          : undefined,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, COUNTS_PUSH_INTERVAL_MS + 300));
+    for (const subscriber of subscribers) {
+      for (const pushed of subscriber.discard()) {
+        expect(pushed.data?.supportStatusChanged).toEqual({
+          state: 'OFFLINE',
+          reason: 'OUTSIDE_AVAILABILITY_SLOTS',
+          changesAt: null,
+        });
+      }
     }
     const everyoneHears = async (expected: Record<string, unknown>) => {
       for (const subscriber of subscribers) {

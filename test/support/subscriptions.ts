@@ -42,6 +42,11 @@ export class Subscription<T = Record<string, any>> {
     return this.received.shift() as { data?: T | null; errors?: any[] };
   }
 
+  /** Drops what has arrived so far, and answers it (events a test is not about). */
+  discard(): { data?: T | null; errors?: any[] }[] {
+    return this.received.splice(0);
+  }
+
   /** Asserts nothing arrives within `ms`. */
   async expectSilence(ms = 300): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));
