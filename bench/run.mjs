@@ -286,8 +286,10 @@ async function attach(system, conversations, onMessage) {
     );
     return client;
   });
-  // Let every subscription register before the first message.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // The first message waits until every server has set up these 2,000 connections and their
+  // subscriptions (authentication, presence, the streams' first reads) and is idle again: a
+  // step measures messages, not the connection storm before them.
+  await Promise.all(system.servers.map((server) => server.settle(10_000)));
   return async () => {
     await Promise.all([...endUsers, ...agents].map((client) => client.dispose()));
     await new Promise((resolve) => setTimeout(resolve, 500));
