@@ -10,9 +10,10 @@ export const IN_MEMORY = 'memory://';
 /**
  * PGlite's own defaults, plus a smaller buffer cache. PGlite sizes `shared_buffers` at 160 MB
  * inside its WebAssembly memory, which the process keeps resident once touched; a single-instance
- * database of a support team's conversations is well served by 32 MB.
+ * database of a support team's conversations is well served by 16 MB, with the operating system's
+ * page cache holding the data directory's files behind it.
  */
-const SERVER_SETTINGS = ['-c', 'shared_buffers=32MB'];
+const SERVER_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 interface WorkerData {
   pglite: string;

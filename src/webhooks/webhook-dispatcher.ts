@@ -189,7 +189,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.sender.start();
     this.poller = setInterval(() => {
       this.hintDue();
       this.wake();

@@ -79,7 +79,8 @@ parentPort.on('message', (message) => {
  *
  * Redirects are not followed (a redirect could lead anywhere, a private address included); each
  * attempt has `timeoutMs` in all. Jobs sent in the same turn of the event loop cross to the
- * thread together, and results come back together.
+ * thread together, and results come back together. The thread starts with the first attempt (an
+ * instance without webhooks runs none), and again after it died.
  */
 export class WebhookSender {
   private readonly logger = new Logger('Webhooks');
@@ -91,7 +92,8 @@ export class WebhookSender {
 
   constructor(private readonly timeoutMs: number) {}
 
-  start(): void {
+  /** Starts the thread; `send` does when none runs (an instance without webhooks has none). */
+  private start(): void {
     const worker = new Worker(SENDER_THREAD, {
       eval: true,
       workerData: {
@@ -115,16 +117,16 @@ export class WebhookSender {
       }
       this.worker = undefined;
       // Whatever it had not answered has no answer: those attempts count as failed (and are
-      // retried on the schedule).
+      // retried on the schedule). The next attempt starts a new thread.
       this.abandon([...this.waiting.keys()]);
-      if (!this.closed) {
-        this.start();
-      }
     });
     this.worker = worker;
   }
 
   send(request: SendRequest): Promise<SendResult> {
+    if (!this.worker && !this.closed) {
+      this.start();
+    }
     if (!this.worker) {
       return Promise.resolve({ statusCode: null, message: 'the sending thread stopped' });
     }
