@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type sharp from 'sharp';
 import { AppError } from '../common/errors/app-error';
 
 export const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
@@ -12,6 +12,18 @@ export const ACCEPTED_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp'] 
 const FIELD = 'image.dataBase64';
 const ACCEPTED_FORMATS = new Set(['png', 'jpeg', 'webp']);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+let imageLibrary: typeof sharp | undefined;
+
+/**
+ * sharp, loaded with the first avatar: libvips takes about 20 MB of memory, which an instance
+ * that never receives an avatar does not need to hold.
+ */
+function images(): typeof sharp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  imageLibrary ??= require('sharp') as typeof sharp;
+  return imageLibrary;
+}
 
 /**
  * Checks an uploaded avatar by its bytes (never by its declared type) and re-encodes it: square,
@@ -34,7 +46,7 @@ export async function normalizeAvatar(dataBase64: string): Promise<Buffer> {
   let metadata: sharp.Metadata;
   try {
     // Reads the header only: the declared size is checked before any pixel is decoded.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    metadata = await images()(bytes, { limitInputPixels: false }).metadata();
   } catch {
     throw AppError.badInput(FIELD, 'The image cannot be read as PNG, JPEG or WebP');
   }
@@ -72,7 +84,7 @@ export async function normalizeAvatar(dataBase64: string): Promise<Buffer> {
     );
   }
   try {
-    return await sharp(bytes, {
+    return await images()(bytes, {
       limitInputPixels: MAX_AVATAR_SIDE * MAX_AVATAR_SIDE,
       failOn: 'truncated',
     })
