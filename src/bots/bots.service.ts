@@ -32,7 +32,9 @@ export interface Member {
 }
 
 const ROLE_CACHE_SIZE = 100_000;
+/** A role is re-read after 45 to 60 s, in case a change's notice did not arrive. */
 const ROLE_CACHE_LIFETIME_MS = 60_000;
+const ROLE_CACHE_JITTER = 0.25;
 
 const ROLE_ORDER: Record<BotRole, number> = {
   [BotRole.ADMINISTRATOR]: 0,
@@ -72,6 +74,7 @@ export class BotsService implements BotAccessDirectory, OnModuleInit, OnModuleDe
   private readonly roles = new BoundedCache<string, BotRole>(
     ROLE_CACHE_SIZE,
     ROLE_CACHE_LIFETIME_MS,
+    ROLE_CACHE_JITTER,
   );
   private stopListening?: () => void;
   constructor(

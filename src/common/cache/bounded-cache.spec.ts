@@ -30,3 +30,26 @@ describe('BoundedCache with a lifetime', () => {
     expect(await cache.getOrLoad('a', () => Promise.resolve(4))).toBe(4);
   });
 });
+
+describe('BoundedCache with a jittered lifetime', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('lets entries loaded together expire over the last part of the lifetime', async () => {
+    jest.useFakeTimers();
+    const cache = new BoundedCache<number, string>(100, 1_000, 0.5);
+    const keys = Array.from({ length: 50 }, (_, i) => i);
+    keys.forEach((key) => cache.set(key, 'loaded'));
+    const kept = () => keys.filter((key) => cache.get(key) !== undefined).length;
+
+    jest.advanceTimersByTime(499);
+    expect(kept()).toBe(50);
+    jest.advanceTimersByTime(251);
+    // Each entry expires at a uniform point between 500 and 1,000 ms: at 750 ms about half
+    // remain (all or none would happen once in 10^15 runs).
+    expect(kept()).toBeGreaterThan(0);
+    expect(kept()).toBeLessThan(50);
+    jest.advanceTimersByTime(250);
+    expect(kept()).toBe(0);
+    expect(await cache.getOrLoad(0, () => Promise.resolve('reloaded'))).toBe('reloaded');
+  });
+});

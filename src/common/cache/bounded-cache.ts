@@ -1,9 +1,11 @@
-import { performance } from 'node:perf_hooks';
-
 /**
  * A cache bounded in size, past which the oldest entries go, with an optional lifetime per
  * entry (measured on the monotonic clock: an operational bound, not domain time). Without a
  * lifetime it suits facts that never change once written (the bot of a request).
+ *
+ * With `jitter`, each entry lives a random part of the lifetime, between (1 - jitter) times it
+ * and all of it: entries loaded together (every agent of a team connecting at once) do not all
+ * expire, and reload, in the same second.
  */
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
@@ -11,6 +13,7 @@ export class BoundedCache<K, V> {
   constructor(
     private readonly capacity: number,
     private readonly lifetimeMs = Number.POSITIVE_INFINITY,
+    private readonly jitter = 0,
   ) {}
 
   /** The cached value, else `load`'s (cached when not null). */
@@ -38,7 +41,8 @@ export class BoundedCache<K, V> {
       // Maps iterate in insertion order: the first key is the oldest.
       this.entries.delete(this.entries.keys().next().value as K);
     }
-    this.entries.set(key, { value, expiresAt: performance.now() + this.lifetimeMs });
+    const lifetime = this.lifetimeMs * (1 - this.jitter * Math.random());
+    this.entries.set(key, { value, expiresAt: performance.now() + lifetime });
   }
 
   delete(key: K): void {
