@@ -35,11 +35,11 @@ export function dataSourceOptions(
     namingStrategy: new SnakeNamingStrategy(),
     // Every connection of the pool starts with these settings: a statement or a lock wait that
     // runs past them fails (SERVICE_UNAVAILABLE) instead of holding a caller and a connection.
-    // The pool keeps the connections it opened (`min`): closing them after 10 idle seconds, as
-    // pg does by default, makes the first requests after a quiet spell wait for new backends and
-    // for their named statements to be planned again.
     extra: {
       max: poolSize,
+      // The pool keeps the connections it opened: closing them after 10 idle seconds, as pg does
+      // by default, makes the first requests after a quiet spell wait for new backends and for
+      // their named statements to be planned again.
       min: poolSize,
       application_name: 'switchboard',
       statement_timeout: timeouts.statementTimeoutMs,

@@ -100,8 +100,8 @@ export class EmbeddedPostgres {
       eval: true,
       workerData,
       // The thread's own JavaScript only carries bytes between the socket and PGlite: a small
-      // young generation holds them (about 30 MB less resident than V8's default, at the same
-      // throughput in the benchmark's embedded run).
+      // young generation holds them (some 20 to 30 MB less resident than V8's default, at the
+      // same throughput in the benchmark's embedded run).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     const ready = await new Promise<WorkerMessage>((done, fail) => {
