@@ -35,6 +35,11 @@ export interface ClaimedDelivery {
   bot_id: string;
   data: unknown;
   occurred_at: Date;
+  /**
+   * The POST's body, when already built: the deliveries of one event share it, so it is built
+   * once per event rather than once per webhook.
+   */
+  body?: string;
 }
 
 /** A claimed delivery waiting on this instance for a free slot, since `claimedAt` (clock ms). */
@@ -160,11 +165,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private paced: NodeJS.Timeout | undefined;
   private lastClaimAt = 0;
   private lastPruneAt = 0;
-  /** Claimed deliveries waiting for a slot, oldest first. */
-  private waiting: Waiting[] = [];
+  /**
+   * Claimed deliveries waiting for a slot, per webhook, oldest first: a release looks at the
+   * head of each webhook's queue, not at everything that waits (a dead receiver's queue stays
+   * full while the others flow).
+   */
+  private readonly waiting = new Map<string, Waiting[]>();
+  /** How many wait, in all the queues. */
+  private waitingCount = 0;
   /** Claims to give back in the next hand-back statement. */
   private handingBack: ClaimedDelivery[] = [];
   private handBackTimer: NodeJS.Timeout | undefined;
+  /** Whether a wake is scheduled for adopted deliveries. */
+  private wakeScheduled = false;
   /** Whether the database may hold due deliveries: a claim is worth its statement. */
   private maybeDue = true;
   /** Counts the reasons to believe so, so that a claim running meanwhile does not forget one. */
@@ -205,9 +218,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.poller);
     clearTimeout(this.paced);
     this.stopping.abort();
-    const waiting = this.waiting.map(({ delivery }) => delivery);
-    this.waiting = [];
-    await this.handBack(waiting);
+    await this.handBack(this.takeAllWaiting());
     this.sender.interrupt();
     await Promise.allSettled([...this.attempts]);
     await this.sender.close();
@@ -221,15 +232,41 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (deliveries.length === 0) {
       return;
     }
-    const claimedAt = this.clock.now().getTime();
-    for (const delivery of deliveries) {
-      this.waiting.push({ delivery, claimedAt });
-    }
     if (this.stopping.signal.aborted) {
-      this.drainWaiting();
+      this.handBackLater(deliveries);
       return;
     }
-    this.wake();
+    const { concurrency, concurrencyPerWebhook } = this.config.webhooks;
+    const claimedAt = this.clock.now().getTime();
+    const full: ClaimedDelivery[] = [];
+    for (const delivery of deliveries) {
+      const queue = this.waiting.get(delivery.webhook_id) ?? [];
+      // What cannot wait here (its webhook's queue, or the instance's, is full) is handed back:
+      // any instance claims it once the webhook has a free slot.
+      if (
+        queue.length >= WAITING_PER_SLOT * concurrencyPerWebhook ||
+        this.waitingCount >= WAITING_PER_SLOT * concurrency
+      ) {
+        full.push(delivery);
+        continue;
+      }
+      if (queue.length === 0) {
+        this.waiting.set(delivery.webhook_id, queue);
+      }
+      queue.push({ delivery, claimedAt });
+      this.waitingCount += 1;
+    }
+    this.handBackLater(full);
+    // Started in the next turn of the event loop, not in the committing change's: the change
+    // answers its caller and publishes its message first, and the deliveries of every change
+    // committed in this turn start together.
+    if (!this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(() => {
+        this.wakeScheduled = false;
+        this.wake();
+      });
+    }
   }
 
   /**
@@ -266,7 +303,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Resolves once nothing is in flight on this instance (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.attempts.size > 0 || this.pumping || this.paced || this.waiting.length > 0) {
+    while (this.attempts.size > 0 || this.pumping || this.paced || this.waitingCount > 0) {
       await Promise.allSettled([...this.attempts]);
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -278,54 +315,77 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Starts the waiting deliveries that have a slot, oldest first. A delivery that has waited as
-   * long as one attempt may take is handed back rather than started: started in time, its attempt
-   * ends within its lease. So is one that finds the queue of its webhook (or of the instance)
-   * full, and everything once stopping.
+   * Starts waiting deliveries while slots are free, the oldest head of the webhooks with a free
+   * slot first. A delivery that has waited as long as one attempt may take is handed back rather
+   * than started: started in time, its attempt ends within its lease.
    */
   private drainWaiting(): void {
-    if (this.waiting.length === 0) {
+    if (this.waitingCount === 0) {
       return;
     }
     const { concurrency, concurrencyPerWebhook, timeoutMs } = this.config.webhooks;
-    const now = this.clock.now().getTime();
-    const stopping = this.stopping.signal.aborted;
-    const kept: Waiting[] = [];
-    const queued = new Map<string, number>();
-    const handBack: ClaimedDelivery[] = [];
-    for (const entry of this.waiting) {
-      const { delivery } = entry;
-      const webhook = delivery.webhook_id;
-      const busy = this.inFlight.get(webhook) ?? 0;
-      if (stopping || now - entry.claimedAt > timeoutMs) {
-        handBack.push(delivery);
-      } else if (this.running < concurrency && busy < concurrencyPerWebhook) {
-        this.start(delivery);
-      } else if (
-        (queued.get(webhook) ?? 0) < WAITING_PER_SLOT * concurrencyPerWebhook &&
-        kept.length < WAITING_PER_SLOT * concurrency
-      ) {
-        queued.set(webhook, (queued.get(webhook) ?? 0) + 1);
-        kept.push(entry);
-      } else {
-        handBack.push(delivery);
+    const oldest = this.clock.now().getTime() - timeoutMs;
+    const late: ClaimedDelivery[] = [];
+    for (const [webhook, queue] of this.waiting) {
+      while (queue.length > 0 && queue[0].claimedAt < oldest) {
+        late.push(queue.shift()!.delivery);
+        this.waitingCount -= 1;
+      }
+      if (queue.length === 0) {
+        this.waiting.delete(webhook);
       }
     }
-    this.waiting = kept;
-    this.handingBack.push(...handBack);
-    if (this.handingBack.length > 0 && !this.handBackTimer) {
-      // Handed back together, a little later: nothing is urgent about them (the poll claims them).
-      const handedBack: Promise<void> = new Promise<void>((resolve) => {
-        this.handBackTimer = setTimeout(resolve, stopping ? 0 : HAND_BACK_SPACING_MS);
-      }).then(async () => {
-        this.handBackTimer = undefined;
-        const batch = this.handingBack;
-        this.handingBack = [];
-        await this.handBack(batch);
-        this.attempts.delete(handedBack);
-      });
-      this.attempts.add(handedBack);
+    while (this.running < concurrency) {
+      let next: Waiting[] | undefined;
+      for (const [webhook, queue] of this.waiting) {
+        if (
+          (this.inFlight.get(webhook) ?? 0) < concurrencyPerWebhook &&
+          (!next || queue[0].claimedAt < next[0].claimedAt)
+        ) {
+          next = queue;
+        }
+      }
+      if (!next) {
+        break;
+      }
+      const { delivery } = next.shift()!;
+      this.waitingCount -= 1;
+      if (next.length === 0) {
+        this.waiting.delete(delivery.webhook_id);
+      }
+      this.start(delivery);
     }
+    this.handBackLater(late);
+  }
+
+  /** Everything that waits, taken out of the queues. */
+  private takeAllWaiting(): ClaimedDelivery[] {
+    const all = [...this.waiting.values()].flat().map(({ delivery }) => delivery);
+    this.waiting.clear();
+    this.waitingCount = 0;
+    return all;
+  }
+
+  /**
+   * Claims given back together, a little later (at once when stopping): nothing is urgent about
+   * them, the poll claims them.
+   */
+  private handBackLater(deliveries: ClaimedDelivery[]): void {
+    this.handingBack.push(...deliveries);
+    if (this.handingBack.length === 0 || this.handBackTimer) {
+      return;
+    }
+    const stopping = this.stopping.signal.aborted;
+    const handedBack: Promise<void> = new Promise<void>((resolve) => {
+      this.handBackTimer = setTimeout(resolve, stopping ? 0 : HAND_BACK_SPACING_MS);
+    }).then(async () => {
+      this.handBackTimer = undefined;
+      const batch = this.handingBack;
+      this.handingBack = [];
+      await this.handBack(batch);
+      this.attempts.delete(handedBack);
+    });
+    this.attempts.add(handedBack);
   }
 
   private async pump(): Promise<void> {
@@ -484,13 +544,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         return { statusCode: null, error: `Refused: ${problem}` };
       }
     }
-    const body = webhookBody({
-      id: delivery.event_id,
-      type: delivery.event_type,
-      botId: delivery.bot_id,
-      occurredAt: delivery.occurred_at,
-      data: delivery.data,
-    });
+    const body =
+      delivery.body ??
+      webhookBody({
+        id: delivery.event_id,
+        type: delivery.event_type,
+        botId: delivery.bot_id,
+        occurredAt: delivery.occurred_at,
+        data: delivery.data,
+      });
     const result = await this.sender.send({
       url: delivery.url,
       headers: {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transaction } from '../common/database/transactions';
 import { ClaimedDelivery, WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventType } from './webhook-event-type';
-import { OutboxEvent } from './webhook-payloads';
+import { OutboxEvent, webhookBody } from './webhook-payloads';
 
 /** Where a change's statement finds what the outbox needs (SQL expressions of that statement). */
 export interface OutboxSource {
@@ -116,6 +116,13 @@ function claimedFrom(written: OutboxWritten | null): ClaimedDelivery[] {
     return [];
   }
   const occurredAt = new Date(event.occurred_at);
+  const body = webhookBody({
+    id: event.id,
+    type: event.type,
+    botId: event.bot_id,
+    occurredAt,
+    data: event.data,
+  });
   return written.deliveries.map((delivery) => ({
     id: delivery.id,
     webhook_id: delivery.webhook_id,
@@ -128,5 +135,6 @@ function claimedFrom(written: OutboxWritten | null): ClaimedDelivery[] {
     bot_id: event.bot_id,
     data: event.data,
     occurred_at: occurredAt,
+    body,
   }));
 }

@@ -36,7 +36,26 @@ try {
   setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), workerData.niceness);
 } catch {}
 const agent = new Agent({ keepAliveTimeout: 4000, connect: { timeout: workerData.timeoutMs } });
-const stopping = new AbortController();
+// Every attempt has the same time in all, so deadlines fall in the order the attempts started:
+// one queue and one timer end them, rather than a timer and a combined signal per attempt.
+let deadlines = [];
+let stopped = false;
+const sweep = (all) => {
+  const now = performance.now();
+  let ended = 0;
+  for (const entry of deadlines) {
+    if (!all && entry.at > now) break;
+    if (!entry.done) {
+      entry.done = true;
+      entry.controller.abort(all
+        ? new DOMException('the instance is stopping', 'AbortError')
+        : new DOMException('the attempt timed out', 'TimeoutError'));
+    }
+    ended += 1;
+  }
+  if (ended > 0) deadlines = deadlines.slice(ended);
+};
+setInterval(() => sweep(false), 50).unref();
 let replies = [];
 const flush = () => {
   const batch = replies;
@@ -48,22 +67,28 @@ const reply = (message) => {
 };
 parentPort.on('message', (message) => {
   if (message === 'stop') {
-    stopping.abort();
+    stopped = true;
+    sweep(true);
     return;
   }
   for (const job of message) {
+    const deadline = { at: performance.now() + workerData.timeoutMs, controller: new AbortController(), done: stopped };
+    if (stopped) deadline.controller.abort(new DOMException('the instance is stopping', 'AbortError'));
+    else deadlines.push(deadline);
     request(job.url, {
       method: 'POST',
       dispatcher: agent,
       headers: job.headers,
       body: job.body,
-      signal: AbortSignal.any([AbortSignal.timeout(workerData.timeoutMs), stopping.signal]),
+      signal: deadline.controller.signal,
     }).then(
       async (response) => {
         await response.body.dump().catch(() => undefined);
+        deadline.done = true;
         reply({ id: job.id, statusCode: response.statusCode });
       },
       (error) => {
+        deadline.done = true;
         const code = typeof error?.code === 'string' ? error.code : error?.cause?.code;
         reply({ id: job.id, statusCode: null, name: error?.name, code, message: String(error?.message ?? error) });
       },

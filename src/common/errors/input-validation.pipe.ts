@@ -31,11 +31,19 @@ export class InputValidationPipe implements PipeTransform {
   }
 }
 
+/** Whether a type has rules, per type: they are declared with the class, once and for all. */
+const rulesOf = new WeakMap<object, boolean>();
+
 function hasRules(type: unknown): type is new () => object {
-  return (
-    typeof type === 'function' &&
-    getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0
-  );
+  if (typeof type !== 'function') {
+    return false;
+  }
+  let has = rulesOf.get(type);
+  if (has === undefined) {
+    has = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0;
+    rulesOf.set(type, has);
+  }
+  return has;
 }
 
 function flatten(errors: ValidationError[], prefix: string): { field: string; message: string }[] {
