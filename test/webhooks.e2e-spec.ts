@@ -788,6 +788,63 @@ describe('webhooks in production', () => {
   });
 });
 
+/** A fresh bot with a MESSAGE_POSTED webhook on `hookPath`, and an end user's request to post in. */
+async function botHookedTo(app: TestApp, receiver: WebhookReceiver, hookPath: string) {
+  const team = await botWithTeam(app);
+  const created = await app.ok(
+    CREATE,
+    { botId: team.bot.id, input: { url: receiver.url(hookPath), events: ['MESSAGE_POSTED'] } },
+    team.admin.token,
+  );
+  const endUser = await startSession(app, team.bot);
+  const request = await openRequest(app, endUser);
+  const send = (text: string) => sendUserMessage(app, endUser, request.id, text);
+  return { ...team, webhookId: created.createWebhook.webhook.id as string, send };
+}
+
+describe('webhooks beside a receiver that never answers', () => {
+  let app: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    // A long timeout: the dead receiver's first attempt stays in flight for the whole test.
+    ({ app, receiver } = await startWithReceiver({
+      WEBHOOK_CONCURRENCY_PER_WEBHOOK: '1',
+      WEBHOOK_TIMEOUT: '20s',
+    }));
+  });
+  afterAll(async () => {
+    await app.close();
+    await receiver.close();
+  });
+
+  it("keeps delivering to the other webhooks while the dead one's queue overflows", async () => {
+    const dead = await botHookedTo(app, receiver, '/dead');
+    const alive = await botHookedTo(app, receiver, '/alive');
+    receiver.answer = (d) => (d.path === '/dead' ? 'hang' : 200);
+    try {
+      await dead.send('holds the only slot');
+      await receiver.waitFor(1, (d) => d.path === '/dead');
+      // More than can wait for that slot on this instance: the rest is handed back.
+      const queued = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => dead.send(`behind the dead one ${i}`)),
+      );
+      expect(queued).toHaveLength(12);
+      const sent = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => alive.send(`still flowing ${i}`)),
+      );
+      const received = await receiver.waitFor(5, (d) => d.path === '/alive');
+      expect(received.map((d) => d.body.data.message.id).sort()).toEqual(
+        sent.map((m) => m.id).sort(),
+      );
+      // The dead receiver still holds its first attempt: nothing else reached it meanwhile.
+      expect(receiver.on('/dead')).toHaveLength(1);
+    } finally {
+      receiver.answer = () => 200;
+    }
+  });
+});
+
 describe('webhooks from a busy instance', () => {
   let app: TestApp;
   let clock: TestClock;
@@ -801,18 +858,7 @@ describe('webhooks from a busy instance', () => {
     await receiver.close();
   });
 
-  const hookedFor = async (hookPath: string) => {
-    const team = await botWithTeam(app);
-    const created = await app.ok(
-      CREATE,
-      { botId: team.bot.id, input: { url: receiver.url(hookPath), events: ['MESSAGE_POSTED'] } },
-      team.admin.token,
-    );
-    const endUser = await startSession(app, team.bot);
-    const request = await openRequest(app, endUser);
-    const send = (text: string) => sendUserMessage(app, endUser, request.id, text);
-    return { ...team, webhookId: created.createWebhook.webhook.id as string, send };
-  };
+  const hookedFor = (hookPath: string) => botHookedTo(app, receiver, hookPath);
 
   it('sends the deliveries of one webhook one after the other at WEBHOOK_CONCURRENCY_PER_WEBHOOK=1, each as its first attempt', async () => {
     const { send } = await hookedFor('/one-at-a-time');
