@@ -6,6 +6,13 @@ import { formatError } from './common/errors/format-error';
 import { AppConfig } from './config/app-config';
 
 /**
+ * What the HTTP application is created with, by `main.ts` and the tests: no body parsers of
+ * Nest's own. `configureApp` registers the one the API reads (JSON); Nest's default would add a
+ * urlencoded parser (nested `qs` objects) that every request passed through and nothing reads.
+ */
+export const APP_OPTIONS = { bodyParser: false } as const;
+
+/**
  * What the HTTP application needs beyond its modules, shared by `main.ts` and the tests: the
  * client address behind a proxy (TRUST_PROXY), CORS for the chat widget's pages (CORS_ORIGINS,
  * bearer tokens and no cookies, so any origin is safe by default), JSON bodies up to

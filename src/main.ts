@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { setFlagsFromString } from 'node:v8';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { APP_OPTIONS, configureApp } from './app.setup';
 import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
 import { installGracefulShutdown } from './lifecycle/shutdown';
 import { beginBootLogging, useConfiguredLogger } from './observability/logging';
@@ -34,10 +34,10 @@ async function bootstrap(): Promise<void> {
   const loggerOptions = beginBootLogging(config);
   const logger = new Logger('Switchboard');
   warnings.forEach((warning) => logger.warn(warning.message));
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config),
-    loggerOptions,
-  );
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    ...APP_OPTIONS,
+    ...loggerOptions,
+  });
   useConfiguredLogger(app, config);
   configureApp(app, config);
   installGracefulShutdown(app, config.guards.shutdownGraceMs);

@@ -504,6 +504,24 @@ describe('guards at their real limits', () => {
       expect(after.bot.name).toBe(bot.name);
     });
 
+    it('reads only JSON bodies: a form-encoded mutation, even preflighted, is refused and changes nothing', async () => {
+      const { bot, admin } = await botWithTeam(app);
+      const mutation = `mutation { updateBot(id: "${bot.id}", input: { name: "Renamed" }) { name } }`;
+      const response = await post(app, new URLSearchParams({ query: mutation }).toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+        'apollo-require-preflight': 'true',
+        ...bearer(admin.token),
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const after = await app.ok<{ bot: { name: string } }>(
+        'query ($id: ID!) { bot(id: $id) { name } }',
+        { id: bot.id },
+        admin.token,
+      );
+      expect(after.bot.name).toBe(bot.name);
+    });
+
     it('answers 413 to a body over HTTP_MAX_BODY', async () => {
       const account = await registerAccount(app);
       const padding = 'x'.repeat(70 * 1024);

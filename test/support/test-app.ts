@@ -5,7 +5,7 @@ import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY } from '../../src/database/embedded-postgres';
@@ -75,6 +75,7 @@ export class TestApp {
       .useValue(clock)
       .compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({
+      ...APP_OPTIONS,
       logger: ['error', 'warn'],
     });
     configureApp(app, config);
