@@ -250,11 +250,11 @@ export function renderMarkdown(report) {
     '',
     '## Knee (highest rate that held)',
     '',
-    `- service: ${knee.service ?? 'none'} messages/s`,
-    `- floor: ${knee.floor ?? 'none'} messages/s`,
+    `- service: ${rateHeld(knee.service)}`,
+    `- floor: ${rateHeld(knee.floor)}`,
     ...('twoInstances' in knee
       ? [
-          `- two instances: ${knee.twoInstances ?? 'none'} messages/s (of ${parameters.twoInstanceRates.join(', ')})`,
+          `- two instances: ${rateHeld(knee.twoInstances)} (of ${parameters.twoInstanceRates.join(', ')})`,
         ]
       : []),
     `- service / floor: ${knee.service && knee.floor ? `${((knee.service / knee.floor) * 100).toFixed(0)} %` : '–'}`,
@@ -336,4 +336,9 @@ export function renderMarkdown(report) {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** A knee as written in the report: the rate, or that no rate held. */
+function rateHeld(rate) {
+  return rate ? `${rate} messages/s` : 'no rate held';
 }
