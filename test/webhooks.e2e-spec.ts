@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { TestApp } from './support/test-app';
 import { TestClock } from './support/test-clock';
@@ -10,6 +11,7 @@ import {
   sendUserMessage,
   startSession,
 } from './support/factories';
+import { serverDatabase } from './support/server-database';
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
 import { verifySignature } from '../src/webhooks/signature';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
@@ -841,6 +843,71 @@ describe('webhooks beside a receiver that never answers', () => {
       expect(receiver.on('/dead')).toHaveLength(1);
     } finally {
       receiver.answer = () => 200;
+    }
+  });
+});
+
+describe('webhooks while one of them is being deleted', () => {
+  // A deletion holds its webhook's row until it commits, which takes a while with a long
+  // delivery log (they go together): a second session stands for it, so on a PostgreSQL server.
+  let database: { url: string; drop: () => Promise<void> };
+  let app: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    database = await serverDatabase();
+    app = await TestApp.start({
+      databaseUrl: database.url,
+      env: { WEBHOOK_POLL_INTERVAL: '100ms', WEBHOOK_TIMEOUT: '1s' },
+    });
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await app.close();
+    await receiver.close();
+    await database.drop();
+  });
+
+  it('posts messages meanwhile without waiting for it, and delivers them to the other webhooks only', async () => {
+    const going = await botHookedTo(app, receiver, '/going');
+    await app.ok(
+      CREATE,
+      {
+        botId: going.bot.id,
+        input: { url: receiver.url('/staying'), events: ['MESSAGE_POSTED'] },
+      },
+      going.admin.token,
+    );
+    const deletion = new Client({ connectionString: database.url });
+    await deletion.connect();
+    try {
+      // deleteWebhook's statement, its transaction not committed yet.
+      await deletion.query('BEGIN');
+      await deletion.query('DELETE FROM webhooks WHERE id = $1', [going.webhookId]);
+      const sending = going.send('while a webhook goes');
+      const first = await Promise.race([
+        sending.then(
+          () => 'posted',
+          () => 'refused',
+        ),
+        sleep(5_000).then(() => 'held up'),
+      ]);
+      expect(first).toBe('posted');
+      const sent = await sending;
+      await deletion.query('COMMIT');
+
+      const [delivered] = await receiver.waitFor(1, (d) => d.path === '/staying');
+      expect(delivered.body.data.message.id).toBe(sent.id);
+      await sleep(300);
+      expect(receiver.on('/going')).toHaveLength(0);
+      const orphans: { count: number }[] = await app.app
+        .get(DataSource)
+        .query('SELECT count(*)::int AS count FROM webhook_deliveries WHERE webhook_id = $1', [
+          going.webhookId,
+        ]);
+      expect(orphans[0].count).toBe(0);
+    } finally {
+      await deletion.end();
     }
   });
 });

@@ -68,9 +68,14 @@ export class WebhookOutbox {
    * statement and call `committed` with it once the statement committed.
    */
   statementCtes(type: WebhookEventType, source: OutboxSource): string {
+    // The webhooks are locked as their deliveries' foreign key would lock them, but a webhook
+    // being deleted (its deletion holds its row until it commits, which takes a while with a
+    // long delivery log) is skipped rather than waited for: the change goes on at once, without
+    // a delivery to it, where waiting would end in a foreign key violation failing the change.
     return `outbox_hooks AS (
          SELECT w.id, w.url, w.secret FROM webhooks w, ${source.from}
           WHERE w.bot_id = ${source.botId} AND w.enabled AND '${type}' = ANY (w.events)
+            FOR KEY SHARE OF w SKIP LOCKED
        ), outbox_event AS (
          INSERT INTO webhook_events (id, bot_id, type, data, occurred_at)
          SELECT gen_random_uuid(), ${source.botId}, '${type}', ${source.data}, ${source.occurredAt}
