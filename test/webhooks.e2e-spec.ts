@@ -885,13 +885,15 @@ describe('webhooks while one of them is being deleted', () => {
       await deletion.query('BEGIN');
       await deletion.query('DELETE FROM webhooks WHERE id = $1', [going.webhookId]);
       const sending = going.send('while a webhook goes');
+      let patience: NodeJS.Timeout | undefined;
       const first = await Promise.race([
         sending.then(
           () => 'posted',
           () => 'refused',
         ),
-        sleep(5_000).then(() => 'held up'),
+        new Promise((resolve) => (patience = setTimeout(resolve, 5_000, 'held up'))),
       ]);
+      clearTimeout(patience);
       expect(first).toBe('posted');
       const sent = await sending;
       await deletion.query('COMMIT');
