@@ -52,14 +52,15 @@ const ALL_TYPES = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A service on a test clock with a short poll and timeout (plus `env`), and a receiver. The
- * clock moves by days (retry schedule, pruning): sessions outlive it.
+ * A service on a test clock with a short poll and timeout (plus `env`), on `databaseUrl` when
+ * given, and a receiver. The clock moves by days (retry schedule, pruning): sessions outlive it.
  */
-async function startWithReceiver(env: Record<string, string> = {}) {
+async function startWithReceiver(env: Record<string, string> = {}, databaseUrl?: string) {
   const clock = new TestClock();
   const app = await TestApp.start({
     clock,
     tokenTtl: '90d',
+    databaseUrl,
     env: { WEBHOOK_POLL_INTERVAL: '100ms', WEBHOOK_TIMEOUT: '1s', ...env },
   });
   return { clock, app, receiver: await WebhookReceiver.start() };
@@ -856,11 +857,7 @@ describe('webhooks while one of them is being deleted', () => {
 
   beforeAll(async () => {
     database = await serverDatabase();
-    app = await TestApp.start({
-      databaseUrl: database.url,
-      env: { WEBHOOK_POLL_INTERVAL: '100ms', WEBHOOK_TIMEOUT: '1s' },
-    });
-    receiver = await WebhookReceiver.start();
+    ({ app, receiver } = await startWithReceiver({}, database.url));
   });
   afterAll(async () => {
     await app.close();
