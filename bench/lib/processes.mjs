@@ -7,6 +7,17 @@ import { fileURLToPath } from 'node:url';
 const PROBE = fileURLToPath(new URL('../probe.cjs', import.meta.url));
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
+/**
+ * The Node flags `npm start` runs the service with (package.json's start script): the servers
+ * under test get them too, so the runs measure what an operator runs, and the floor runs on the
+ * same runtime settings as the service.
+ */
+export const START_FLAGS = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+)
+  .scripts.start.split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 /** CPU seconds a process has used so far (user + system), read from /proc. */
 export function cpuSecondsOf(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -134,6 +145,7 @@ export class ServerProcess {
         '--require',
         PROBE,
         '--expose-gc',
+        ...START_FLAGS,
         ...(process.env.EXTRA_NODE_FLAGS ? process.env.EXTRA_NODE_FLAGS.split(' ') : []),
       ],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
