@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { Cluster, asTestApp, itOnCluster } from './support/instances';
 import { botWithTeam, openRequest, sendUserMessage, startSession } from './support/factories';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -27,7 +28,12 @@ describe('webhooks across processes', () => {
     const itHere = itOnCluster(() => cluster);
 
     beforeAll(async () => {
-      cluster = await Cluster.start({ instances: 1, redis: false, env: WEBHOOK_ENV });
+      // A statement waits at most 1 s for a lock: a write held up by a test's lock gives up soon.
+      cluster = await Cluster.start({
+        instances: 1,
+        redis: false,
+        env: { ...WEBHOOK_ENV, DATABASE_LOCK_TIMEOUT: '1s' },
+      });
     }, 60_000);
     afterAll(() => cluster?.stop());
 
@@ -59,6 +65,77 @@ describe('webhooks across processes', () => {
         const [, delivered] = await receiver.waitFor(2, (d) => d.path === '/killed', 20_000);
         expect(delivered.body.id).toBe(held.body.id);
         expect(delivered.headers['switchboard-delivery-attempt']).toBe('2');
+        expect(
+          verifySignature(
+            secret,
+            String(delivered.headers['switchboard-signature']),
+            delivered.rawBody,
+            new Date(),
+          ),
+        ).toBe(true);
+      },
+      40_000,
+    );
+
+    itHere(
+      'delivers an event whose deliveries were not written yet when the instance was killed',
+      async () => {
+        const c = cluster as Cluster;
+        const live = asTestApp(c.instances[c.instances.length - 1]);
+        const { bot, admin } = await botWithTeam(live);
+        const { secret } = (
+          await live.ok(
+            CREATE,
+            {
+              botId: bot.id,
+              input: { url: receiver.url('/unwritten'), events: ['REQUEST_OPENED'] },
+            },
+            admin.token,
+          )
+        ).createWebhook;
+        receiver.answer = () => 200;
+        const endUser = await startSession(live, bot);
+        // A session of the test keeps every delivery from being written: the change commits and
+        // answers (its statement writes the event alone), its deliveries' write waits.
+        const blocker = new Client({ connectionString: c.databaseUrl });
+        await blocker.connect();
+        const waitingWrites = async () =>
+          (
+            await blocker.query(
+              `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_class t ON t.oid = l.relation
+                WHERE t.relname = 'webhook_deliveries' AND NOT l.granted`,
+            )
+          ).rows[0].count as number;
+        let requestId: string;
+        try {
+          await blocker.query('BEGIN');
+          await blocker.query('LOCK TABLE webhook_deliveries IN SHARE MODE');
+          requestId = (await openRequest(live, endUser)).id;
+          await until(async () => (await waitingWrites()) > 0);
+          await c.instances[c.instances.length - 1].kill('SIGKILL');
+          // The killed instance's write gives up at its lock timeout: nothing of it is left.
+          await until(async () => (await waitingWrites()) === 0);
+        } finally {
+          await blocker.query('ROLLBACK');
+        }
+        const { rows: events } = await blocker.query(
+          `SELECT e.id, e.fan_out_until,
+                  (SELECT count(*)::int FROM webhook_deliveries d WHERE d.event_id = e.id) AS deliveries
+             FROM webhook_events e WHERE e.bot_id = $1 AND e.type = 'REQUEST_OPENED'`,
+          [bot.id],
+        );
+        await blocker.end();
+        expect(events).toHaveLength(1);
+        expect(events[0].fan_out_until).not.toBeNull();
+        expect(events[0].deliveries).toBe(0);
+        expect(receiver.on('/unwritten')).toHaveLength(0);
+
+        await c.addInstance();
+        // Once the event's deadline (the lease) passed, the new instance writes and sends them.
+        const [delivered] = await receiver.waitFor(1, (d) => d.path === '/unwritten', 20_000);
+        expect(delivered.body.id).toBe(events[0].id);
+        expect(delivered.body.data.request.id).toBe(requestId);
+        expect(delivered.headers['switchboard-delivery-attempt']).toBe('1');
         expect(
           verifySignature(
             secret,
@@ -145,3 +222,10 @@ describe('webhooks across processes', () => {
     );
   });
 });
+
+/** Polls `condition` every 50 ms until it holds (the test's own timeout bounds it). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -10,7 +10,7 @@ import { PreparedStatement } from '../common/database/prepared-statement';
 import { Transaction } from '../common/database/transactions';
 import { isUuid } from '../common/validation/uuid';
 import { WebhookEventType } from '../webhooks/webhook-event-type';
-import { OutboxWritten, WebhookOutbox } from '../webhooks/webhook-outbox';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { messageData } from '../webhooks/webhook-payloads';
 import { MessageEntity } from './message.entity';
 import { ControlMode, MessageAuthor, RequestStatus, SystemNotice } from './request-enums';
@@ -69,8 +69,8 @@ interface LockedRequestRow {
   closed_at: Date | null;
   created_at: Date;
   locale: string;
-  /** What the send wrote to the webhook outbox (appendAlone only). */
-  webhook_outbox?: OutboxWritten | null;
+  /** The webhook event the send wrote to the outbox, if any (appendAlone only). */
+  webhook_event_id?: string | null;
 }
 
 /**
@@ -114,7 +114,7 @@ export class MessageLogService {
          data: `jsonb_set($13::jsonb, '{message,seq}', to_jsonb(inserted.seq))`,
          occurredAt: '$2::timestamptz',
        })}
-       SELECT bumped.*, ${this.outbox.claimedDeliveries()} AS webhook_outbox
+       SELECT bumped.*, ${this.outbox.writtenEvent()} AS webhook_event_id
          FROM bumped, inserted`,
     );
   }
@@ -177,7 +177,7 @@ export class MessageLogService {
     if (!row) {
       throw await this.refusalOf(input);
     }
-    this.outbox.committed(row.webhook_outbox ?? null);
+    this.outbox.committed(row.webhook_event_id ?? null);
     message.seq = row.last_seq;
     return { message, request: toRequest(row), endUserLocale: row.locale, created: true };
   }

@@ -59,6 +59,15 @@ interface Outcome {
   deliveredAt: Date | null;
 }
 
+/** Events whose deliveries one statement writes at most. */
+const FAN_OUTS_PER_WRITE = 200;
+/**
+ * The deliveries of committed events are written together, at most this often: a busy instance
+ * writes those of many changes in one statement, each change's own statement having written a
+ * single row.
+ */
+const FAN_OUT_SPACING_MS = 20;
+
 /** Outcomes written by one statement at most. */
 const OUTCOMES_PER_WRITE = 500;
 /**
@@ -108,6 +117,58 @@ RETURNING d.id, d.webhook_id, d.attempts, d.schedule_start, w.url, w.secret,
           e.id AS event_id, e.type AS event_type, e.bot_id, e.data, e.occurred_at`,
 );
 
+/**
+ * Writes the deliveries of events this instance committed ($1), claimed by it until $2, unless
+ * another instance wrote them already (past the event's deadline). A webhook being deleted (its
+ * deletion holds its row until it commits) gets none rather than being waited for.
+ */
+const FAN_OUT = new PreparedStatement<ClaimedDelivery>(
+  'switchboard_fan_out_events',
+  `WITH events AS (
+     UPDATE webhook_events e SET fan_out_until = NULL
+      WHERE e.id = ANY ($1::uuid[]) AND e.fan_out_until IS NOT NULL
+  RETURNING e.id, e.type, e.bot_id, e.data, e.occurred_at, e.webhook_ids
+   ), targets AS (
+     SELECT e.id AS event_id, e.type, e.bot_id, e.data, e.occurred_at, w.id AS webhook_id,
+            w.url, w.secret
+       FROM events e JOIN webhooks w ON w.id = ANY (e.webhook_ids)
+        FOR KEY SHARE OF w SKIP LOCKED
+   ), inserted AS (
+     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, status, attempts,
+                                     schedule_start, next_attempt_at, created_at)
+     SELECT gen_random_uuid(), t.webhook_id, t.event_id, t.type, 'PENDING', 1, 0, $2,
+            t.occurred_at
+       FROM targets t
+  RETURNING id, webhook_id, event_id
+   )
+   SELECT i.id, i.webhook_id, 1 AS attempts, 0 AS schedule_start, t.url, t.secret,
+          t.event_id, t.type AS event_type, t.bot_id, t.data, t.occurred_at
+     FROM inserted i JOIN targets t ON t.event_id = i.event_id AND t.webhook_id = i.webhook_id`,
+);
+
+/**
+ * Writes the deliveries of up to $2 events whose deadline ($1) passed without them (the instance
+ * that committed them died first): due at once, for any instance to claim. The deadline is
+ * checked again on each locked event row, so two instances never write them both.
+ */
+const RECOVER_FAN_OUTS = new PreparedStatement<{ count: number }>(
+  'switchboard_recover_fan_outs',
+  `WITH events AS (
+     UPDATE webhook_events e SET fan_out_until = NULL
+      WHERE e.id IN (SELECT id FROM webhook_events
+                      WHERE fan_out_until <= $1 ORDER BY fan_out_until LIMIT $2)
+        AND e.fan_out_until <= $1
+  RETURNING e.id, e.type, e.occurred_at, e.webhook_ids
+   ), inserted AS (
+     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, status, attempts,
+                                     schedule_start, next_attempt_at, created_at)
+     SELECT gen_random_uuid(), w.id, e.id, e.type, 'PENDING', 0, 0, $1, e.occurred_at
+       FROM events e JOIN webhooks w ON w.id = ANY (e.webhook_ids)
+  RETURNING id
+   )
+   SELECT (SELECT count(*) FROM events)::int AS count`,
+);
+
 /** Attempts' outcomes, in one write; a write loses to a newer claim (redelivery) of a row. */
 const WRITE_OUTCOMES = new PreparedStatement(
   'switchboard_delivery_outcomes',
@@ -144,9 +205,11 @@ interface AttemptResult {
  * instance (or this one restarted) attempts it again. Results are written only by the claim that
  * still holds the delivery (same attempt count).
  *
- * The deliveries of this instance's own commits need no claim: the outbox writes them already
- * leased to the instance that commits them (`adopt`), which sends them at once, from memory. What
- * cannot start soon enough is handed back (due now) for any instance to claim. The database is
+ * The deliveries of this instance's own commits need no claim: once the change committed, it
+ * writes them already leased to itself (`fanOut`, for the changes of a few milliseconds at once)
+ * and sends them from memory (`adopt`). What cannot start soon enough is handed back (due now)
+ * for any instance to claim. An event whose deliveries were never written (its instance died
+ * first) is found by the poll once its deadline passed, and its deliveries written due now. The database is
  * asked for due deliveries on the poll (every WEBHOOK_POLL_INTERVAL: the other instances'
  * deliveries, retries falling due, hand-backs) and while a claim keeps finding more. Attempts
  * run in the background, at most WEBHOOK_CONCURRENCY at once and WEBHOOK_CONCURRENCY_PER_WEBHOOK
@@ -182,6 +245,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private maybeDue = true;
   /** Counts the reasons to believe so, so that a claim running meanwhile does not forget one. */
   private dueHints = 0;
+  /** Committed events whose deliveries are to be written, and whether a write is on its way. */
+  private fanOuts: string[] = [];
+  private fanningOut: Promise<void> | undefined;
+  private lastRecoveryAt = -Infinity;
   /** The POSTs themselves run on a thread of lower CPU priority. */
   private readonly sender: WebhookSender;
 
@@ -218,6 +285,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.poller);
     clearTimeout(this.paced);
     this.stopping.abort();
+    // The deliveries of what committed last are written first: stopping, they are handed back.
+    await this.fanningOut;
     await this.handBack(this.takeAllWaiting());
     this.sender.interrupt();
     await Promise.allSettled([...this.attempts]);
@@ -225,10 +294,38 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Takes over deliveries that the outbox wrote already leased to this instance, in a
-   * transaction that has just committed; they are sent as slots free up.
+   * An event the outbox wrote has just committed: its deliveries are written (with those of the
+   * events committed in the next few milliseconds, in one statement), claimed by this instance,
+   * then sent.
    */
-  adopt(deliveries: ClaimedDelivery[]): void {
+  fanOut(eventId: string): void {
+    this.fanOuts.push(eventId);
+    this.fanningOut ??= this.writeFanOuts().finally(() => {
+      this.fanningOut = undefined;
+    });
+  }
+
+  private async writeFanOuts(): Promise<void> {
+    while (this.fanOuts.length > 0) {
+      if (!this.stopping.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, FAN_OUT_SPACING_MS));
+      }
+      const batch = this.fanOuts.splice(0, FAN_OUTS_PER_WRITE);
+      const leaseEnd = new Date(this.clock.now().getTime() + this.leaseMs);
+      try {
+        this.adopt(withSharedBodies(await FAN_OUT.run(this.dataSource, [batch, leaseEnd])));
+      } catch (error) {
+        // The events keep their deadline: once it passed, the poll writes their deliveries.
+        this.logger.error(`Cannot write webhook deliveries: ${String(error)}`);
+      }
+    }
+  }
+
+  /**
+   * Takes over deliveries written already leased to this instance, for changes that have just
+   * committed; they are sent as slots free up.
+   */
+  private adopt(deliveries: ClaimedDelivery[]): void {
     if (deliveries.length === 0) {
       return;
     }
@@ -303,7 +400,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Resolves once nothing is in flight on this instance (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.attempts.size > 0 || this.pumping || this.paced || this.waitingCount > 0) {
+    while (
+      this.attempts.size > 0 ||
+      this.pumping ||
+      this.paced ||
+      this.waitingCount > 0 ||
+      this.fanningOut
+    ) {
+      await this.fanningOut;
       await Promise.allSettled([...this.attempts]);
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -391,6 +495,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async pump(): Promise<void> {
     try {
       await this.pruneIfDue();
+      await this.recoverFanOutsIfDue();
       for (;;) {
         const free = this.config.webhooks.concurrency - this.running;
         if (free <= 0 || this.stopping.signal.aborted) {
@@ -589,6 +694,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     );
   }
 
+  /**
+   * Once per poll interval: the deliveries of events left behind by an instance that died before
+   * writing them, due now (the claim that follows takes them).
+   */
+  private async recoverFanOutsIfDue(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastRecoveryAt < this.config.webhooks.pollIntervalMs) {
+      return;
+    }
+    this.lastRecoveryAt = now;
+    for (;;) {
+      const [{ count }] = await RECOVER_FAN_OUTS.run(this.dataSource, [
+        this.clock.now(),
+        FAN_OUTS_PER_WRITE,
+      ]);
+      if (count < FAN_OUTS_PER_WRITE) {
+        return;
+      }
+    }
+  }
+
   /** Once an hour (by the service clock): SUCCEEDED deliveries older than 30 days go. */
   private async pruneIfDue(): Promise<void> {
     const now = this.clock.now().getTime();
@@ -603,11 +729,31 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     );
     await this.dataSource.query(
       `DELETE FROM webhook_events e
-        WHERE e.occurred_at < $1
+        WHERE e.occurred_at < $1 AND e.fan_out_until IS NULL
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`,
       [before],
     );
   }
+}
+
+/** The deliveries of one event share one body, built once. */
+function withSharedBodies(deliveries: ClaimedDelivery[]): ClaimedDelivery[] {
+  const bodies = new Map<string, string>();
+  for (const delivery of deliveries) {
+    let body = bodies.get(delivery.event_id);
+    if (body === undefined) {
+      body = webhookBody({
+        id: delivery.event_id,
+        type: delivery.event_type,
+        botId: delivery.bot_id,
+        occurredAt: delivery.occurred_at,
+        data: delivery.data,
+      });
+      bodies.set(delivery.event_id, body);
+    }
+    delivery.body = body;
+  }
+  return deliveries;
 }
 
 function describeFailure(

@@ -578,6 +578,11 @@ export class Cluster {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** The database the instances share, for a test's own session (locks, checks). */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   /** Starts Redis (unless told not to) and the instances together, and waits until all are ready. */
   static async start(options: ClusterOptions): Promise<Cluster> {
     assertBuilt();
