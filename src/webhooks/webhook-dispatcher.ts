@@ -300,24 +300,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    */
   fanOut(eventId: string): void {
     this.fanOuts.push(eventId);
-    this.fanningOut ??= this.writeFanOuts().finally(() => {
-      this.fanningOut = undefined;
-    });
+    this.fanningOut ??= this.writeFanOuts();
   }
 
+  /**
+   * Writes the queued fan-outs until none is left. It forgets itself in the same step as it
+   * finds the queue empty, so an event queued a moment later starts the next writer.
+   */
   private async writeFanOuts(): Promise<void> {
-    while (this.fanOuts.length > 0) {
-      if (!this.stopping.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, FAN_OUT_SPACING_MS));
+    try {
+      while (this.fanOuts.length > 0) {
+        if (!this.stopping.signal.aborted) {
+          await new Promise((resolve) => setTimeout(resolve, FAN_OUT_SPACING_MS));
+        }
+        const batch = this.fanOuts.splice(0, FAN_OUTS_PER_WRITE);
+        const leaseEnd = new Date(this.clock.now().getTime() + this.leaseMs);
+        try {
+          this.adopt(withSharedBodies(await FAN_OUT.run(this.dataSource, [batch, leaseEnd])));
+        } catch (error) {
+          // The events keep their deadline: once it passed, the poll writes their deliveries.
+          this.logger.error(`Cannot write webhook deliveries: ${String(error)}`);
+        }
       }
-      const batch = this.fanOuts.splice(0, FAN_OUTS_PER_WRITE);
-      const leaseEnd = new Date(this.clock.now().getTime() + this.leaseMs);
-      try {
-        this.adopt(withSharedBodies(await FAN_OUT.run(this.dataSource, [batch, leaseEnd])));
-      } catch (error) {
-        // The events keep their deadline: once it passed, the poll writes their deliveries.
-        this.logger.error(`Cannot write webhook deliveries: ${String(error)}`);
-      }
+    } finally {
+      this.fanningOut = undefined;
     }
   }
 
