@@ -209,11 +209,12 @@ interface AttemptResult {
  * writes them already leased to itself (`fanOut`, for the changes of a few milliseconds at once)
  * and sends them from memory (`adopt`). What cannot start soon enough is handed back (due now)
  * for any instance to claim. An event whose deliveries were never written (its instance died
- * first) is found by the poll once its deadline passed, and its deliveries written due now. The database is
- * asked for due deliveries on the poll (every WEBHOOK_POLL_INTERVAL: the other instances'
- * deliveries, retries falling due, hand-backs) and while a claim keeps finding more. Attempts
- * run in the background, at most WEBHOOK_CONCURRENCY at once and WEBHOOK_CONCURRENCY_PER_WEBHOOK
- * per webhook, so neither a slow receiver nor a burst ever holds up the changes that queued them.
+ * first) is found by the poll once its deadline passed, and its deliveries written due now.
+ * The database is asked for due deliveries on the poll (every WEBHOOK_POLL_INTERVAL: the other
+ * instances' deliveries, retries falling due, hand-backs) and while a claim keeps finding more.
+ * Attempts run in the background, at most WEBHOOK_CONCURRENCY at once and
+ * WEBHOOK_CONCURRENCY_PER_WEBHOOK per webhook, so neither a slow receiver nor a burst ever holds
+ * up the changes that queued them.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {

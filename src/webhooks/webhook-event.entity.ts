@@ -27,7 +27,7 @@ export class WebhookEventEntity {
   @Column({ type: 'timestamptz' })
   occurredAt: Date;
 
-  /** The webhooks subscribed when the change committed: the ones its fan-out writes deliveries for. */
+  /** The webhooks subscribed when the change committed: its fan-out writes their deliveries. */
   @Column({ type: 'uuid', array: true, nullable: true })
   webhookIds: string[] | null;
 
