@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { Cluster, asTestApp, itOnCluster } from './support/instances';
 import { botWithTeam, openRequest, sendUserMessage, startSession } from './support/factories';
-import { WebhookReceiver } from './support/webhook-receiver';
+import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
 import { verifySignature } from '../src/webhooks/signature';
 
 const CREATE = `mutation ($botId: ID!, $input: WebhookInput!) {
@@ -65,14 +65,7 @@ describe('webhooks across processes', () => {
         const [, delivered] = await receiver.waitFor(2, (d) => d.path === '/killed', 20_000);
         expect(delivered.body.id).toBe(held.body.id);
         expect(delivered.headers['switchboard-delivery-attempt']).toBe('2');
-        expect(
-          verifySignature(
-            secret,
-            String(delivered.headers['switchboard-signature']),
-            delivered.rawBody,
-            new Date(),
-          ),
-        ).toBe(true);
+        expect(signedWith(secret, delivered)).toBe(true);
       },
       40_000,
     );
@@ -136,14 +129,7 @@ describe('webhooks across processes', () => {
         expect(delivered.body.id).toBe(events[0].id);
         expect(delivered.body.data.request.id).toBe(requestId);
         expect(delivered.headers['switchboard-delivery-attempt']).toBe('1');
-        expect(
-          verifySignature(
-            secret,
-            String(delivered.headers['switchboard-signature']),
-            delivered.rawBody,
-            new Date(),
-          ),
-        ).toBe(true);
+        expect(signedWith(secret, delivered)).toBe(true);
       },
       40_000,
     );
@@ -228,4 +214,14 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Whether `delivery` carries a valid signature, made just now with `secret`. */
+function signedWith(secret: string, delivery: ReceivedDelivery): boolean {
+  return verifySignature(
+    secret,
+    String(delivery.headers['switchboard-signature']),
+    delivery.rawBody,
+    new Date(),
+  );
 }
