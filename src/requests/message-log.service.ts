@@ -108,7 +108,7 @@ export class MessageLogService {
                                agent_id, operator_display_name, operator_avatar_path, created_at)
          SELECT $5, bumped.id, bumped.last_seq, $6, $7, $8, $9, $10, $11, $12, $2 FROM bumped
       RETURNING seq
-       ), ${this.outbox.statementCtes(WebhookEventType.MESSAGE_POSTED, {
+       ), ${this.outbox.statementCte(WebhookEventType.MESSAGE_POSTED, {
          from: 'bumped, inserted',
          botId: 'bumped.bot_id',
          data: `jsonb_set($13::jsonb, '{message,seq}', to_jsonb(inserted.seq))`,

@@ -48,6 +48,19 @@ interface Waiting {
   claimedAt: number;
 }
 
+/** An event whose deliveries were just written, once, with each delivery's webhook. */
+interface FannedOutEvent {
+  id: string;
+  type: WebhookEventType;
+  bot_id: string;
+  data: unknown;
+  occurred_at: Date;
+  delivery_ids: string[];
+  webhook_ids: string[];
+  urls: string[];
+  secrets: string[];
+}
+
 /** What one attempt leaves on its delivery row. */
 interface Outcome {
   id: string;
@@ -120,9 +133,10 @@ RETURNING d.id, d.webhook_id, d.attempts, d.schedule_start, w.url, w.secret,
 /**
  * Writes the deliveries of events this instance committed ($1), claimed by it until $2, unless
  * another instance wrote them already (past the event's deadline). A webhook being deleted (its
- * deletion holds its row until it commits) gets none rather than being waited for.
+ * deletion holds its row until it commits) gets none rather than being waited for. One row per
+ * event, with its deliveries.
  */
-const FAN_OUT = new PreparedStatement<ClaimedDelivery>(
+const FAN_OUT = new PreparedStatement<FannedOutEvent>(
   'switchboard_fan_out_events',
   `WITH events AS (
      UPDATE webhook_events e SET fan_out_until = NULL
@@ -141,9 +155,13 @@ const FAN_OUT = new PreparedStatement<ClaimedDelivery>(
        FROM targets t
   RETURNING id, webhook_id, event_id
    )
-   SELECT i.id, i.webhook_id, 1 AS attempts, 0 AS schedule_start, t.url, t.secret,
-          t.event_id, t.type AS event_type, t.bot_id, t.data, t.occurred_at
-     FROM inserted i JOIN targets t ON t.event_id = i.event_id AND t.webhook_id = i.webhook_id`,
+   SELECT e.id, e.type, e.bot_id, e.data, e.occurred_at, array_agg(i.id) AS delivery_ids,
+          array_agg(t.webhook_id) AS webhook_ids, array_agg(t.url) AS urls,
+          array_agg(t.secret) AS secrets
+     FROM events e
+     JOIN inserted i ON i.event_id = e.id
+     JOIN targets t ON t.event_id = i.event_id AND t.webhook_id = i.webhook_id
+    GROUP BY e.id, e.type, e.bot_id, e.data, e.occurred_at`,
 );
 
 /**
@@ -317,7 +335,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         const batch = this.fanOuts.splice(0, FAN_OUTS_PER_WRITE);
         const leaseEnd = new Date(this.clock.now().getTime() + this.leaseMs);
         try {
-          this.adopt(withSharedBodies(await FAN_OUT.run(this.dataSource, [batch, leaseEnd])));
+          const events = await FAN_OUT.run(this.dataSource, [batch, leaseEnd]);
+          this.adopt(events.flatMap(firstAttempts));
         } catch (error) {
           // The events keep their deadline: once it passed, the poll writes their deliveries.
           this.logger.error(`Cannot write webhook deliveries: ${String(error)}`);
@@ -743,24 +762,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 }
 
-/** The deliveries of one event share one body, built once. */
-function withSharedBodies(deliveries: ClaimedDelivery[]): ClaimedDelivery[] {
-  const bodies = new Map<string, string>();
-  for (const delivery of deliveries) {
-    let body = bodies.get(delivery.event_id);
-    if (body === undefined) {
-      body = webhookBody({
-        id: delivery.event_id,
-        type: delivery.event_type,
-        botId: delivery.bot_id,
-        occurredAt: delivery.occurred_at,
-        data: delivery.data,
-      });
-      bodies.set(delivery.event_id, body);
-    }
-    delivery.body = body;
-  }
-  return deliveries;
+/** The deliveries of an event just fanned out, as this instance's claims of their first attempt. */
+function firstAttempts(event: FannedOutEvent): ClaimedDelivery[] {
+  // One body for all of them, built once.
+  const body = webhookBody({
+    id: event.id,
+    type: event.type,
+    botId: event.bot_id,
+    occurredAt: event.occurred_at,
+    data: event.data,
+  });
+  return event.delivery_ids.map((id, i) => ({
+    id,
+    webhook_id: event.webhook_ids[i],
+    attempts: 1,
+    schedule_start: 0,
+    url: event.urls[i],
+    secret: event.secrets[i],
+    event_id: event.id,
+    event_type: event.type,
+    bot_id: event.bot_id,
+    data: event.data,
+    occurred_at: event.occurred_at,
+    body,
+  }));
 }
 
 function describeFailure(

@@ -28,7 +28,7 @@ export interface OutboxSource {
  * them once it passed.
  *
  * Every change the webhooks report goes through here: `record` inside a `Transactions.run`, or
- * `statementCtes` for a change made in one statement (a message send).
+ * `statementCte` for a change made in one statement (a message send).
  */
 @Injectable()
 export class WebhookOutbox {
@@ -37,7 +37,7 @@ export class WebhookOutbox {
   /** Records `event` in `tx`; its deliveries are written and attempted once `tx` committed. */
   async record<T extends WebhookEventType>(tx: Transaction, event: OutboxEvent<T>): Promise<void> {
     const rows: { written: string | null }[] = await tx.manager.query(
-      `WITH ${this.statementCtes(event.type, {
+      `WITH ${this.statementCte(event.type, {
         from: '(SELECT $1::uuid AS bot_id) AS source',
         botId: 'source.bot_id',
         data: '$2::jsonb',
@@ -57,7 +57,7 @@ export class WebhookOutbox {
    * event in the caller's statement. Select `writtenEvent()` in the statement and call
    * `committed` with it once the statement committed.
    */
-  statementCtes(type: WebhookEventType, source: OutboxSource): string {
+  statementCte(type: WebhookEventType, source: OutboxSource): string {
     // The subscribed webhooks are read, not locked: no delivery refers to them yet. A webhook
     // deleted before the deliveries are written simply gets none.
     return `outbox_event AS (
