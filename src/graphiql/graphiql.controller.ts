@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { basename, dirname } from 'node:path';
 import { Public } from '../common/auth/access';
 import { GRAPHIQL_ASSETS } from './graphiql-page';
 
@@ -8,15 +9,17 @@ import { GRAPHIQL_ASSETS } from './graphiql-page';
 export class GraphiqlController {
   @Public()
   @Get(':file')
-  asset(@Param('file') name: string, @Res() response: Response): void {
+  async asset(@Param('file') name: string, @Res() reply: FastifyReply): Promise<void> {
     const asset = GRAPHIQL_ASSETS.get(name);
     if (!asset) {
-      response.status(404).end();
+      await reply.code(404).send();
       return;
     }
-    response.setHeader('Content-Type', `${asset.contentType}; charset=utf-8`);
-    response.setHeader('Cache-Control', 'public, max-age=3600');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.sendFile(asset.file);
+    reply.headers({
+      'Content-Type': `${asset.contentType}; charset=utf-8`,
+      'Cache-Control': 'public, max-age=3600',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    await reply.sendFile(basename(asset.file), dirname(asset.file), { contentType: false });
   }
 }

@@ -5,7 +5,8 @@ import {
   NestModule,
   RequestMethod,
 } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import accepts from 'accepts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GRAPHQL_PATH } from '../common/graphql/graphql.options';
 import { AppConfig } from '../config/app-config';
 import { GRAPHIQL_PAGE } from './graphiql-page';
@@ -20,14 +21,15 @@ const GRAPHQL_MEDIA_TYPES = [
 ];
 
 /** Serves the GraphiQL page to a browser (a GET that prefers HTML, as Apollo decides it). */
-function graphiqlPage(request: Request, response: Response, next: NextFunction): void {
-  if (request.accepts(GRAPHQL_MEDIA_TYPES) !== 'text/html') {
+function graphiqlPage(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  if (accepts(request).type(GRAPHQL_MEDIA_TYPES) !== 'text/html') {
     next();
     return;
   }
   response.setHeader('Content-Type', 'text/html; charset=utf-8');
   response.setHeader('Cache-Control', 'no-cache');
-  response.status(200).end(GRAPHIQL_PAGE);
+  response.statusCode = 200;
+  response.end(GRAPHIQL_PAGE);
 }
 
 /**

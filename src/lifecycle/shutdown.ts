@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import { GraphQLWsServer } from '../common/graphql/graphql-ws.server';
 
@@ -15,7 +15,7 @@ export class ShutdownState {
  * another instance (their presence ends with them), HTTP requests in flight finish, then the
  * modules close (database, Redis) and the process exits 0. Past `graceMs` it exits 1 anyway.
  */
-export function installGracefulShutdown(app: NestExpressApplication, graceMs: number): void {
+export function installGracefulShutdown(app: NestFastifyApplication, graceMs: number): void {
   const logger = new Logger('Shutdown');
   let started = false;
   const stop = async (signal: string): Promise<void> => {

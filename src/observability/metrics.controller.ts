@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../common/auth/access';
 import { AppConfig } from '../config/app-config';
@@ -20,18 +20,15 @@ export class MetricsController {
   @Get()
   async scrape(
     @Headers('authorization') authorization: string | undefined,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const token = this.config.guards.metricsToken;
     if (token !== undefined && !bearerMatches(authorization, token)) {
-      response.setHeader('WWW-Authenticate', 'Bearer');
-      response.status(401).end();
+      await reply.code(401).header('WWW-Authenticate', 'Bearer').send();
       return;
     }
     const { contentType, body } = await this.metrics.scrape();
-    response.setHeader('Content-Type', contentType);
-    response.setHeader('Cache-Control', 'no-store');
-    response.status(200).end(body);
+    await reply.code(200).type(contentType).header('Cache-Control', 'no-store').send(body);
   }
 }
 

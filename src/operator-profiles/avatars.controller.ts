@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Headers, NotFoundException, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/access';
 import { PLACEHOLDER_AVATAR_SVG } from './operator-identity';
 import { OperatorProfilesService } from './operator-profiles.service';
@@ -27,21 +27,22 @@ export class AvatarsController {
   async avatar(
     @Param('hash') hash: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const avatar = await this.profiles.avatar(hash);
     if (!avatar) {
       throw new NotFoundException();
     }
     const etag = `"${avatar.hash}"`;
-    response.setHeader('ETag', etag);
-    response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
+    reply.headers({
+      ETag: etag,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    });
     if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag)) {
-      response.status(304).end();
+      await reply.code(304).send();
       return;
     }
-    response.setHeader('Content-Type', avatar.contentType);
-    response.status(200).end(avatar.bytes);
+    await reply.code(200).type(avatar.contentType).send(avatar.bytes);
   }
 }

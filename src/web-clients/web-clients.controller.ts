@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Public } from '../common/auth/access';
 import { AppConfig } from '../config/app-config';
 import { consoleFileFor, WIDGET_FILE } from './web-assets';
@@ -32,44 +33,46 @@ export class WebClientsController {
 
   @Public()
   @Get('widget.js')
-  widget(@Res() response: Response): void {
+  async widget(@Res() reply: FastifyReply): Promise<void> {
     if (!existsSync(WIDGET_FILE)) {
-      response.status(404).type('text/plain').send(NOT_BUILT);
+      await reply.code(404).type('text/plain').send(NOT_BUILT);
       return;
     }
-    response.setHeader('Content-Type', 'text/javascript; charset=utf-8');
-    // Short: a new release reaches the sites that embed the widget within minutes.
-    response.setHeader('Cache-Control', 'public, max-age=300');
-    response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.sendFile(WIDGET_FILE);
+    reply.headers({
+      'Content-Type': 'text/javascript; charset=utf-8',
+      // Short: a new release reaches the sites that embed the widget within minutes.
+      'Cache-Control': 'public, max-age=300',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    await reply.sendFile(basename(WIDGET_FILE), dirname(WIDGET_FILE), { contentType: false });
   }
 
   @Public()
-  @Get(['console', 'console/*path'])
-  console(@Req() request: Request, @Res() response: Response): void {
-    // Express routes /console and /console/ alike: only the bare one is sent to the app's root.
-    if (!request.path.startsWith('/console/')) {
-      response.redirect(301, '/console/');
+  @Get(['console', 'console/*'])
+  async console(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const path = request.url.split('?')[0];
+    // Both /console and /console/ come here: only the bare one is sent to the app's root.
+    if (!path.startsWith('/console/')) {
+      await reply.redirect('/console/', 301);
       return;
     }
-    const found = consoleFileFor(request.path.slice('/console/'.length));
+    const found = consoleFileFor(path.slice('/console/'.length));
     if (!found) {
-      response
-        .status(404)
+      await reply
+        .code(404)
         .type('text/plain')
         .send(existsSync(WIDGET_FILE) ? 'Not found' : NOT_BUILT);
       return;
     }
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Referrer-Policy', 'no-referrer');
-    response.setHeader('X-Frame-Options', 'DENY');
-    response.setHeader('Content-Security-Policy', this.contentSecurityPolicy);
-    // Vite names built assets by their content: they never change; the page itself always may.
-    response.setHeader(
-      'Cache-Control',
-      found.isIndex ? 'no-cache' : 'public, max-age=31536000, immutable',
-    );
-    response.sendFile(found.file);
+    reply.headers({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': this.contentSecurityPolicy,
+      // Vite names built assets by their content: they never change; the page itself always may.
+      'Cache-Control': found.isIndex ? 'no-cache' : 'public, max-age=31536000, immutable',
+    });
+    await reply.sendFile(basename(found.file), dirname(found.file));
   }
 }

@@ -618,6 +618,14 @@ describe('web clients in Chromium', () => {
     expect(route.status).toBe(200);
     expect(route.headers.get('content-type')).toMatch(/^text\/html/);
     expect(route.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(route.headers.get('cache-control')).toBe('no-cache');
+    // The page is revalidated, not sent again, while it has not changed. (`cache-control` as a
+    // browser's reload sends it: fetch would otherwise add `no-cache`, which asks for the page.)
+    const etag = String(route.headers.get('etag'));
+    const revalidated = await fetch(`${service}/console/support`, {
+      headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' },
+    });
+    expect(revalidated.status).toBe(304);
     expect((await fetch(`${service}/console/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${service}/console/..%2F..%2Fpackage.json`)).status).toBe(404);
     const bare = await fetch(`${service}/console`, { redirect: 'manual' });

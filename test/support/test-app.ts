@@ -3,9 +3,9 @@ import { Test } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../../src/app.module';
-import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp, createHttpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY } from '../../src/database/embedded-postgres';
@@ -74,7 +74,7 @@ export class TestApp {
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
       ...APP_OPTIONS,
       logger: ['error', 'warn'],
     });

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { BotRole } from '../auth/bot-role';
 import { Principal } from '../auth/principal';
 
@@ -16,7 +16,7 @@ export interface GrantedAccess {
  * guard; over graphql-ws it was proven once at `connection_init` and travels as `principal`.
  */
 export interface GraphQLContext {
-  req?: Request;
+  req?: FastifyRequest;
   /** Set for graphql-ws operations: the principal of the connection. */
   connectionPrincipal?: Principal;
   access?: GrantedAccess;

@@ -1,5 +1,5 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../observability/metrics';
 import { operationLogPlugin } from '../../observability/operation-log.plugin';
@@ -41,6 +41,7 @@ export function graphqlOptions(metrics: Metrics, config: AppConfig): ApolloDrive
       ? formatError
       : (formatted, error) => withoutSuggestions(formatError(formatted, error)),
     autoTransformHttpErrors: false,
-    context: ({ req }: { req?: Request }): GraphQLContext => ({ req, loaders: new Map() }),
+    // Apollo's Fastify integration passes the request itself.
+    context: (req: FastifyRequest): GraphQLContext => ({ req, loaders: new Map() }),
   };
 }
