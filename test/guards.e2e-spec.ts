@@ -26,6 +26,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 interface RawResponse {
   status: number;
+  headers: Headers;
   body: GraphQLResult;
   ms: number;
 }
@@ -49,7 +50,12 @@ async function post(
   } catch {
     // Not JSON (a body-parser refusal): the status says enough.
   }
-  return { status: response.status, body: parsed, ms: Date.now() - started };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: parsed,
+    ms: Date.now() - started,
+  };
 }
 
 /** A visitor from its own (forwarded) address, so the per-address session limit is not shared. */
@@ -472,6 +478,17 @@ describe('guards at their real limits', () => {
   });
 
   describe('HTTP request guards', () => {
+    it('marks every GraphQL answer, refusals included, as not to be stored by any cache', async () => {
+      const answered = await fetch(`${app.url}?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+      expect(answered.status).toBe(200);
+      expect(answered.headers.get('cache-control')).toBe('no-store');
+      const refused = await post(app, { query: '{ me { id } }' });
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+    });
+
     it('refuses a batched request (JSON array body)', async () => {
       const response = await post(app, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
       expect(response.status).toBe(400);

@@ -1,3 +1,6 @@
+// The types @nestjs/apollo uses: Apollo Server's ESM declarations.
+import type { ApolloServerPlugin } from '@apollo/server' with { 'resolution-mode': 'import' };
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
@@ -9,6 +12,17 @@ import { limitRules } from './limits';
 import { describeRootTypes } from './root-types';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** Every answer is the caller's own: no cache on the way keeps it (a GET query included). */
+const noStore: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      willSendResponse: ({ response }) => {
+        response.http.headers.set('cache-control', 'no-store');
+        return Promise.resolve();
+      },
+    }),
+};
 
 /**
  * Apollo over HTTP POST /graphql. Subscriptions (graphql-ws on the same path) are served by
@@ -28,7 +42,15 @@ export function graphqlOptions(metrics: Metrics, config: AppConfig): ApolloDrive
     introspection: guards.graphqlIntrospection,
     // No Apollo landing page in any mode: development has its own offline GraphiQL.
     graphiql: false,
-    plugins: [operationLogPlugin(metrics)],
+    // Apollo's cache-control plugin, on by default, hooks the resolution of every field to
+    // compute cache hints; answers here are per caller and never cached, which `noStore` says.
+    // (This module loads Apollo's CommonJS build, whose declarations are the same types under
+    // other names.)
+    plugins: [
+      operationLogPlugin(metrics),
+      ApolloServerPluginCacheControlDisabled() as unknown as ApolloServerPlugin,
+      noStore,
+    ],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     validationRules: limitRules({
