@@ -1,20 +1,20 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { AppModule } from './app.module';
-import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
-import { ConfigError, enabledLogLevels, loadConfig } from './config/app-config';
-import { installGracefulShutdown } from './lifecycle/shutdown';
-import { beginBootLogging, useConfiguredLogger } from './observability/logging';
+import { ConfigError, loadConfig } from './config/app-config';
+import { EmbeddedPostgres } from './database/embedded-postgres';
 
 const EMBEDDED_HEAP_GROWING_PERCENT = 30;
 /** libuv's own default size of its thread pool, the most the embedded mode keeps. */
 const LIBUV_DEFAULT_THREADS = 4;
 
-async function bootstrap(): Promise<void> {
+/**
+ * The process's entry: reads the configuration, and with the embedded database tunes the process
+ * and starts the database's thread at once, so that PGlite starts while the rest of the service
+ * (most of the start-up time: loading Nest, Apollo, TypeORM and the modules) loads beside it.
+ * Only then is the application loaded and created (`bootstrap.ts`).
+ */
+async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig(process.env);
@@ -41,39 +41,10 @@ async function bootstrap(): Promise<void> {
     process.env.UV_THREADPOOL_SIZE ??= String(
       Math.min(LIBUV_DEFAULT_THREADS, Math.max(2, availableParallelism())),
     );
+    EmbeddedPostgres.startEarly(config.database.dataDir);
   }
-  Logger.overrideLogger(enabledLogLevels(config.logLevel));
-  const loggerOptions = beginBootLogging(config);
-  const logger = new Logger('Switchboard');
-  warnings.forEach((warning) => logger.warn(warning.message));
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    createHttpAdapter(config),
-    { ...APP_OPTIONS, ...loggerOptions },
-  );
-  useConfiguredLogger(app, config);
-  configureApp(app, config);
-  installGracefulShutdown(app, config.guards.shutdownGraceMs);
-  await listenOnAllInterfaces(app, config.port);
-  logger.log(
-    `GraphQL on ${config.publicUrl}/graphql (HTTP and graphql-ws), ${config.nodeEnv} mode`,
-  );
+  const { bootstrap } = await import('./bootstrap.js');
+  await bootstrap(config, warnings);
 }
 
-/**
- * Listens on every interface, IPv6 and IPv4 (as Node does when no host is given; Fastify alone
- * would listen on localhost only), or on every IPv4 one where the machine has no IPv6.
- */
-async function listenOnAllInterfaces(app: NestFastifyApplication, port: number): Promise<void> {
-  try {
-    await app.listen(port, '::');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') {
-      throw error;
-    }
-    await app.listen(port, '0.0.0.0');
-  }
-}
-
-void bootstrap();
+void main();

@@ -24,7 +24,7 @@ export class DatabaseConnection {
         undefined,
       );
     }
-    const embedded = await EmbeddedPostgres.start(config.dataDir);
+    const embedded = await EmbeddedPostgres.startOrTakeOver(config.dataDir);
     return new DatabaseConnection(
       embedded.url,
       EmbeddedPostgres.poolSize,

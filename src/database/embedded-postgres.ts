@@ -62,6 +62,9 @@ PGlite.create(process.argv[2])
   .catch((error) => { console.error(error); process.exit(1); });
 `;
 
+/** The database `startEarly` began and no `startOrTakeOver` has taken yet. */
+let early: { dataDir: string; started: Promise<EmbeddedPostgres> } | undefined;
+
 /**
  * PostgreSQL compiled to WebAssembly (PGlite) behind a wire-protocol socket on a free loopback
  * port, so the ordinary `pg` driver and TypeORM talk to it unchanged.
@@ -81,6 +84,26 @@ export class EmbeddedPostgres {
     readonly dataDir: string,
     readonly url: string,
   ) {}
+
+  /**
+   * Starts the database for `dataDir` now, for the next `start` of that directory to take over
+   * (`main.ts` calls it before loading the service). A failure is reported by that `start`.
+   */
+  static startEarly(dataDir: string): void {
+    const started = EmbeddedPostgres.start(dataDir);
+    started.catch(() => undefined);
+    early = { dataDir, started };
+  }
+
+  /** The database `startEarly` began for `dataDir`, taken over once; else a new one started. */
+  static startOrTakeOver(dataDir: string): Promise<EmbeddedPostgres> {
+    const begun = early;
+    if (begun?.dataDir === dataDir) {
+      early = undefined;
+      return begun.started;
+    }
+    return EmbeddedPostgres.start(dataDir);
+  }
 
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
     const location = dataDir === IN_MEMORY ? IN_MEMORY : resolve(dataDir);
