@@ -86,8 +86,8 @@ export class EmbeddedPostgres {
   ) {}
 
   /**
-   * Starts the database for `dataDir` now, for the next `start` of that directory to take over
-   * (`main.ts` calls it before loading the service). A failure is reported by that `start`.
+   * Starts the database for `dataDir` now, for the next `startOrTakeOver` of that directory to
+   * take over (`main.ts` calls it before loading the service). A failure is reported there.
    */
   static startEarly(dataDir: string): void {
     const started = EmbeddedPostgres.start(dataDir);
