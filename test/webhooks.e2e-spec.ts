@@ -831,10 +831,11 @@ describe('webhooks beside a receiver that never answers', () => {
       await dead.send('holds the only slot');
       await receiver.waitFor(1, (d) => d.path === '/dead');
       // More than can wait for that slot on this instance: the rest is handed back.
+      // (64 wait per slot, and the webhook has one.)
       const queued = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => dead.send(`behind the dead one ${i}`)),
+        Array.from({ length: 70 }, (_, i) => dead.send(`behind the dead one ${i}`)),
       );
-      expect(queued).toHaveLength(12);
+      expect(queued).toHaveLength(70);
       const sent = await Promise.all(
         Array.from({ length: 5 }, (_, i) => alive.send(`still flowing ${i}`)),
       );
@@ -844,6 +845,57 @@ describe('webhooks beside a receiver that never answers', () => {
       );
       // The dead receiver still holds its first attempt: nothing else reached it meanwhile.
       expect(receiver.on('/dead')).toHaveLength(1);
+    } finally {
+      receiver.answer = () => 200;
+    }
+  });
+});
+
+describe('webhooks from an instance slower than its lease', () => {
+  let app: TestApp;
+  let clock: TestClock;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    // The first attempt's lease (2 × 5 s + 5 s) is passed by the test clock while it is in
+    // flight, which takes 2.5 s of real time, within its timeout.
+    ({ app, clock, receiver } = await startWithReceiver({ WEBHOOK_TIMEOUT: '5s' }));
+  });
+  afterAll(async () => {
+    await app.close();
+    await receiver.close();
+  });
+
+  it('lets another claim send a first attempt whose lease ran out, and keeps one delivery row for it', async () => {
+    const { webhookId, send } = await botHookedTo(app, receiver, '/late');
+    let calls = 0;
+    receiver.answer = (d) =>
+      d.path === '/late' && ++calls === 1 ? { status: 204, delayMs: 2_500 } : 200;
+    try {
+      const sent = await send('answered after its lease');
+      const [first] = await receiver.waitFor(1, (d) => d.path === '/late');
+      // Its lease ends while it is in flight: the poll writes the event's delivery, due now,
+      // and a claim sends it again.
+      clock.advance(16_000);
+      const [, again] = await receiver.waitFor(2, (d) => d.path === '/late', 2_000);
+      expect(again.body.id).toBe(first.body.id);
+      expect(again.body.data.message.id).toBe(sent.id);
+      expect(again.headers['switchboard-delivery-attempt']).toBe('1');
+
+      // The first attempt's outcome, written last, finds the row there and leaves it.
+      await app.app.get(WebhookDispatcher).idle();
+      const database = app.app.get(DataSource);
+      const rows: { status: string; attempts: number }[] = await database.query(
+        'SELECT status, attempts FROM webhook_deliveries WHERE webhook_id = $1',
+        [webhookId],
+      );
+      expect(rows).toEqual([{ status: 'SUCCEEDED', attempts: 1 }]);
+      const open: { count: number }[] = await database.query(
+        'SELECT count(*)::int AS count FROM webhook_events WHERE id = $1 AND fan_out_until IS NOT NULL',
+        [first.body.id],
+      );
+      expect(open[0].count).toBe(0);
+      expect(receiver.on('/late')).toHaveLength(2);
     } finally {
       receiver.answer = () => 200;
     }

@@ -131,6 +131,12 @@ export async function webhooksRun({
   const steps = { without: [], with: [] };
   let hanging;
   try {
+    // The delivery path warms up first (its code compiled, its thread started, the receivers'
+    // connections open), as the service's own path did before: the rounds compare steady states.
+    await enable(true);
+    log(`webhooks: warming up the deliveries at ${rate}/s`);
+    await runStep(system, setup.conversations, rate, 'whwarmup', Math.min(seconds, 5));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     for (let round = 0; round < rounds; round += 1) {
       for (const mode of ['without', 'with']) {
         await enable(mode === 'with');

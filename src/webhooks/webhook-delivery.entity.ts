@@ -6,14 +6,17 @@ import { WebhookEntity } from './webhook.entity';
 /**
  * One event for one webhook, with its attempts. A PENDING delivery is due when `nextAttemptAt`
  * has passed; claiming it moves `nextAttemptAt` to the end of a lease, so no other instance
- * takes it while it is attempted, and a dead instance's claim expires by itself.
+ * takes it while it is attempted, and a dead instance's claim expires by itself. The first
+ * attempt of an event's deliveries is made before the row exists: the row is written with its
+ * outcome (the event's deadline is that attempt's lease).
  */
 @Entity('webhook_deliveries')
 @Index('webhook_deliveries_due_idx', ['webhookId', 'nextAttemptAt'], {
   where: `"status" = 'PENDING'`,
 })
 @Index('webhook_deliveries_webhook_id_created_idx', ['webhookId', 'createdAt', 'id'])
-@Index('webhook_deliveries_event_id_idx', ['eventId'])
+/** One delivery per event and webhook: a row written twice (a late writer) is written once. */
+@Index('webhook_deliveries_event_webhook_key', ['eventId', 'webhookId'], { unique: true })
 export class WebhookDeliveryEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'webhook_deliveries_pkey' })
   id: string;
@@ -67,7 +70,11 @@ export class WebhookDeliveryEntity {
   })
   webhook?: WebhookEntity;
 
-  @ManyToOne(() => WebhookEventEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'event_id', foreignKeyConstraintName: 'webhook_deliveries_event_id_fkey' })
+  /**
+   * Not a foreign key: deliveries are written from their event's row, and an event is pruned only
+   * once it has none left (see the migration WriteWebhookDeliveriesWithFirstAttempts).
+   */
+  @ManyToOne(() => WebhookEventEntity, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'event_id' })
   event?: WebhookEventEntity;
 }

@@ -5,12 +5,12 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock';
 import { PreparedStatement } from '../common/database/prepared-statement';
 import { AppConfig } from '../config/app-config';
 import { nextAttemptAfterFailure } from './retry-schedule';
-import { signatureHeader } from './signature';
 import { WebhookEventType } from './webhook-event-type';
 import { webhookBody } from './webhook-payloads';
 import { privateTargetProblem } from './webhook-target';
@@ -25,6 +25,11 @@ const MAX_ERROR_LENGTH = 500;
 /** A delivery as claimed: everything its attempt needs. */
 export interface ClaimedDelivery {
   id: string;
+  /**
+   * Whether its row exists. A first attempt of an event this instance committed has none yet:
+   * the row is written with the attempt's outcome (or when it is handed back).
+   */
+  recorded: boolean;
   webhook_id: string;
   attempts: number;
   schedule_start: number;
@@ -48,20 +53,19 @@ interface Waiting {
   claimedAt: number;
 }
 
-/** An event whose deliveries were just written, once, with each delivery's webhook. */
-interface FannedOutEvent {
+/** A committed event this instance sends the first attempts of, with the webhooks it goes to. */
+interface LoadedEvent {
   id: string;
   type: WebhookEventType;
   bot_id: string;
   data: unknown;
   occurred_at: Date;
-  delivery_ids: string[];
   webhook_ids: string[];
   urls: string[];
   secrets: string[];
 }
 
-/** What one attempt leaves on its delivery row. */
+/** What one attempt (or a hand-back) leaves on its delivery row. */
 interface Outcome {
   id: string;
   attempts: number;
@@ -70,16 +74,27 @@ interface Outcome {
   error: string | null;
   nextAttemptAt: Date | null;
   deliveredAt: Date | null;
+  /** For a delivery without a row yet (a first attempt): what its new row also holds. */
+  first?: { webhookId: string; eventId: string; eventType: WebhookEventType; createdAt: Date };
 }
 
-/** Events whose deliveries one statement writes at most. */
+/** An entry of the next write: an outcome, the closing of an event's first attempts, or both. */
+interface PendingWrite {
+  outcome?: Outcome;
+  /** An event all of whose first attempts are written with this batch. */
+  close?: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Events whose webhooks one statement reads at most. */
 const FAN_OUTS_PER_WRITE = 200;
 /**
- * The deliveries of committed events are written together, at most this often: a busy instance
- * writes those of many changes in one statement, each change's own statement having written a
- * single row.
+ * The webhooks of committed events are read together, at most this often: a busy instance reads
+ * those of many changes in one statement, a few times a second rather than once per change (a
+ * webhook is told of a change within this much, plus its own round trip).
  */
-const FAN_OUT_SPACING_MS = 20;
+const FAN_OUT_SPACING_MS = 50;
 
 /** Outcomes written by one statement at most. */
 const OUTCOMES_PER_WRITE = 500;
@@ -93,9 +108,9 @@ export const DISPATCH_SPACING_MS = 10;
  * Outcomes are written together, at most this often: they hold no slot (the delivery stays
  * leased until written), so waiting a little costs nothing but makes the statements fewer.
  */
-const OUTCOME_SPACING_MS = 50;
+const OUTCOME_SPACING_MS = 100;
 /** Deliveries that may wait on this instance for a slot, per slot (of a webhook, in all). */
-const WAITING_PER_SLOT = 8;
+const WAITING_PER_SLOT = 64;
 /** Deliveries that could not start in time are handed back together, at most this often. */
 const HAND_BACK_SPACING_MS = 100;
 
@@ -104,7 +119,27 @@ const HAND_BACK_SPACING_MS = 100;
  * plans them once per connection rather than on every call.
  */
 
-/** Claims up to $5 due deliveries of enabled webhooks, at most $3 in flight per webhook. */
+/**
+ * A common table expression that lets the statement's own transaction commit without waiting for
+ * its WAL to reach the disk (`synchronous_commit` off for that transaction only: `set_config`
+ * with `is_local`). A statement joins it where it writes or locks, so it is set whenever the
+ * statement has anything to commit. A message's commit waits for the disk, and with it for
+ * everything written before; the dispatcher's bookkeeping (reading the webhooks of an event,
+ * writing outcomes, handing back) would otherwise add a flush of its own to that queue dozens of
+ * times a second. What a crash of PostgreSQL itself may lose of it (a fraction of a second) is
+ * only sent again: a first attempt whose row is lost leaves its event open, and its deadline
+ * brings it back; a lost outcome leaves its delivery claimed until the lease ends. Claims and
+ * the changes being reported (the events) are always committed to disk.
+ */
+const ASYNC_COMMIT = `async_commit AS MATERIALIZED (
+     SELECT set_config('synchronous_commit', 'off', true) AS setting
+   )`;
+
+/**
+ * Claims up to $5 due deliveries of enabled webhooks, at most $3 in flight per webhook. The rows
+ * chosen are updated through their ids (an array), so that the plan PostgreSQL keeps for the
+ * statement looks them up by key rather than joining every PENDING delivery to the few chosen.
+ */
 const CLAIM = new PreparedStatement<ClaimedDelivery>(
   'switchboard_claim_deliveries',
   `WITH chosen AS (
@@ -123,51 +158,42 @@ const CLAIM = new PreparedStatement<ClaimedDelivery>(
    )
    UPDATE webhook_deliveries d
       SET attempts = d.attempts + 1, next_attempt_at = $2
-     FROM chosen, webhooks w, webhook_events e
-    WHERE d.id = chosen.id AND w.id = d.webhook_id AND e.id = d.event_id
+     FROM webhooks w, webhook_events e
+    WHERE d.id = ANY (ARRAY(SELECT id FROM chosen)) AND w.id = d.webhook_id AND e.id = d.event_id
       AND d.status = 'PENDING' AND d.next_attempt_at <= $1 AND w.enabled
-RETURNING d.id, d.webhook_id, d.attempts, d.schedule_start, w.url, w.secret,
+RETURNING d.id, true AS recorded, d.webhook_id, d.attempts, d.schedule_start, w.url, w.secret,
           e.id AS event_id, e.type AS event_type, e.bot_id, e.data, e.occurred_at`,
 );
 
 /**
- * Writes the deliveries of events this instance committed ($1), claimed by it until $2, unless
- * another instance wrote them already (past the event's deadline). A webhook being deleted (its
- * deletion holds its row until it commits) gets none rather than being waited for. One row per
- * event, with its deliveries.
+ * The events this instance committed ($1), with the webhooks their first attempts go to, unless
+ * another instance took them over already (past the event's deadline). Nothing is written: the
+ * deliveries' rows are written with their first attempts' outcomes. A webhook being deleted (its
+ * deletion holds its row until it commits) is left out rather than waited for. One row per event.
  */
-const FAN_OUT = new PreparedStatement<FannedOutEvent>(
-  'switchboard_fan_out_events',
-  `WITH events AS (
-     UPDATE webhook_events e SET fan_out_until = NULL
+const LOAD_FIRST_ATTEMPTS = new PreparedStatement<LoadedEvent>(
+  'switchboard_load_first_attempts',
+  `WITH ${ASYNC_COMMIT}, targets AS (
+     SELECT e.id AS event_id, w.id AS webhook_id, w.url, w.secret
+       FROM async_commit, webhook_events e JOIN webhooks w ON w.id = ANY (e.webhook_ids)
       WHERE e.id = ANY ($1::uuid[]) AND e.fan_out_until IS NOT NULL
-  RETURNING e.id, e.type, e.bot_id, e.data, e.occurred_at, e.webhook_ids
-   ), targets AS (
-     SELECT e.id AS event_id, e.type, e.bot_id, e.data, e.occurred_at, w.id AS webhook_id,
-            w.url, w.secret
-       FROM events e JOIN webhooks w ON w.id = ANY (e.webhook_ids)
         FOR KEY SHARE OF w SKIP LOCKED
-   ), inserted AS (
-     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, status, attempts,
-                                     schedule_start, next_attempt_at, created_at)
-     SELECT gen_random_uuid(), t.webhook_id, t.event_id, t.type, 'PENDING', 1, 0, $2,
-            t.occurred_at
-       FROM targets t
-  RETURNING id, webhook_id, event_id
    )
-   SELECT e.id, e.type, e.bot_id, e.data, e.occurred_at, array_agg(i.id) AS delivery_ids,
-          array_agg(t.webhook_id) AS webhook_ids, array_agg(t.url) AS urls,
-          array_agg(t.secret) AS secrets
-     FROM events e
-     JOIN inserted i ON i.event_id = e.id
-     JOIN targets t ON t.event_id = i.event_id AND t.webhook_id = i.webhook_id
-    GROUP BY e.id, e.type, e.bot_id, e.data, e.occurred_at`,
+   SELECT e.id, e.type, e.bot_id, e.data, e.occurred_at,
+          array_remove(array_agg(t.webhook_id), NULL) AS webhook_ids,
+          array_remove(array_agg(t.url), NULL) AS urls,
+          array_remove(array_agg(t.secret), NULL) AS secrets
+     FROM webhook_events e
+     LEFT JOIN targets t ON t.event_id = e.id
+    WHERE e.id = ANY ($1::uuid[]) AND e.fan_out_until IS NOT NULL
+    GROUP BY e.id`,
 );
 
 /**
- * Writes the deliveries of up to $2 events whose deadline ($1) passed without them (the instance
- * that committed them died first): due at once, for any instance to claim. The deadline is
- * checked again on each locked event row, so two instances never write them both.
+ * Writes the deliveries of up to $2 events whose deadline ($1) passed before all their first
+ * attempts were written (the instance that committed them died first): due at once, for any
+ * instance to claim. Those it had written already stay as they are. The deadline is checked
+ * again on each locked event row, so two instances never write them both.
  */
 const RECOVER_FAN_OUTS = new PreparedStatement<{ count: number }>(
   'switchboard_recover_fan_outs',
@@ -182,6 +208,7 @@ const RECOVER_FAN_OUTS = new PreparedStatement<{ count: number }>(
                                      schedule_start, next_attempt_at, created_at)
      SELECT gen_random_uuid(), w.id, e.id, e.type, 'PENDING', 0, 0, $1, e.occurred_at
        FROM events e JOIN webhooks w ON w.id = ANY (e.webhook_ids)
+         ON CONFLICT (event_id, webhook_id) DO NOTHING
   RETURNING id
    )
    SELECT (SELECT count(*) FROM events)::int AS count`,
@@ -190,22 +217,63 @@ const RECOVER_FAN_OUTS = new PreparedStatement<{ count: number }>(
 /** Attempts' outcomes, in one write; a write loses to a newer claim (redelivery) of a row. */
 const WRITE_OUTCOMES = new PreparedStatement(
   'switchboard_delivery_outcomes',
-  `UPDATE webhook_deliveries d
+  `WITH ${ASYNC_COMMIT}
+   UPDATE webhook_deliveries d
       SET status = o.status::webhook_delivery_status, last_status_code = o.status_code,
           last_error = o.error, next_attempt_at = o.next_attempt_at,
           delivered_at = o.delivered_at
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[],
+     FROM async_commit,
+          unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[],
                  $6::timestamptz[], $7::timestamptz[])
           AS o(id, attempts, status, status_code, error, next_attempt_at, delivered_at)
     WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'PENDING'`,
 );
 
+/**
+ * The rows of first attempts, written with their outcomes (or due at once, handed back), and the
+ * events whose first attempts are all written ($12) closed in the same statement. A row that is
+ * there already (the event's deadline passed and another instance wrote its deliveries) stays as
+ * it is. A webhook deleted meanwhile gets none, and one being deleted is not waited for.
+ */
+const RECORD_FIRST_ATTEMPTS = new PreparedStatement(
+  'switchboard_record_first_attempts',
+  `WITH ${ASYNC_COMMIT}, attempted AS (
+     SELECT a.*
+       FROM async_commit,
+            unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[],
+                   $7::int[], $8::text[], $9::timestamptz[], $10::timestamptz[],
+                   $11::timestamptz[])
+            AS a(id, webhook_id, event_id, event_type, status, attempts, status_code, error,
+                 next_attempt_at, delivered_at, created_at)
+       JOIN webhooks w ON w.id = a.webhook_id
+        FOR KEY SHARE OF w SKIP LOCKED
+   ), written AS (
+     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, status, attempts,
+                                     schedule_start, last_status_code, last_error,
+                                     next_attempt_at, created_at, delivered_at)
+     SELECT id, webhook_id, event_id, event_type::webhook_event_type,
+            status::webhook_delivery_status, attempts, 0, status_code, error, next_attempt_at,
+            created_at, delivered_at
+       FROM attempted
+         ON CONFLICT (event_id, webhook_id) DO NOTHING
+     RETURNING 1
+   ), closed AS (
+     UPDATE webhook_events e SET fan_out_until = NULL
+       FROM async_commit
+      WHERE e.id = ANY ($12::uuid[]) AND e.fan_out_until IS NOT NULL
+     RETURNING 1
+   )
+   SELECT (SELECT count(*) FROM written)::int AS written,
+          (SELECT count(*) FROM closed)::int AS closed`,
+);
+
 /** Claims given back unattempted: the attempt does not count, and each is due again at $3. */
 const HAND_BACK = new PreparedStatement(
   'switchboard_hand_back_deliveries',
-  `UPDATE webhook_deliveries d
+  `WITH ${ASYNC_COMMIT}
+   UPDATE webhook_deliveries d
       SET attempts = d.attempts - 1, next_attempt_at = $3
-     FROM unnest($1::uuid[], $2::int[]) AS o(id, attempts)
+     FROM async_commit, unnest($1::uuid[], $2::int[]) AS o(id, attempts)
     WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'PENDING'`,
 );
 
@@ -223,11 +291,15 @@ interface AttemptResult {
  * instance (or this one restarted) attempts it again. Results are written only by the claim that
  * still holds the delivery (same attempt count).
  *
- * The deliveries of this instance's own commits need no claim: once the change committed, it
- * writes them already leased to itself (`fanOut`, for the changes of a few milliseconds at once)
- * and sends them from memory (`adopt`). What cannot start soon enough is handed back (due now)
- * for any instance to claim. An event whose deliveries were never written (its instance died
- * first) is found by the poll once its deadline passed, and its deliveries written due now.
+ * The first attempts of this instance's own commits need no claim and no row beforehand: the
+ * event itself, written by the change with a deadline (`fan_out_until`, a lease), is the claim.
+ * Once the change committed, this instance reads the webhooks the event goes to (`fanOut`, for
+ * the changes of a few milliseconds at once), sends the first attempts from memory (`adopt`),
+ * and writes each delivery's row with its outcome, closing the event with the last one: one
+ * write per delivery rather than a write before the attempt and another after it. What cannot
+ * start soon enough is written due now (handed back) for any instance to claim. An event whose
+ * first attempts were not all written (its instance died first) is found by the poll once its
+ * deadline passed, and its missing deliveries written due now.
  * The database is asked for due deliveries on the poll (every WEBHOOK_POLL_INTERVAL: the other
  * instances' deliveries, retries falling due, hand-backs) and while a claim keeps finding more.
  * Attempts run in the background, at most WEBHOOK_CONCURRENCY at once and
@@ -258,6 +330,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Claims to give back in the next hand-back statement. */
   private handingBack: ClaimedDelivery[] = [];
   private handBackTimer: NodeJS.Timeout | undefined;
+  /** Webhooks whose handed-back deliveries wait for one of their slots here to free up. */
+  private readonly handedBackFor = new Set<string>();
   /** Whether a wake is scheduled for adopted deliveries. */
   private wakeScheduled = false;
   /** Whether the database may hold due deliveries: a claim is worth its statement. */
@@ -313,9 +387,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * An event the outbox wrote has just committed: its deliveries are written (with those of the
-   * events committed in the next few milliseconds, in one statement), claimed by this instance,
-   * then sent.
+   * An event the outbox wrote has just committed: the webhooks it goes to are read (with those of
+   * the events committed in the next few milliseconds, in one statement), then its first attempts
+   * are sent.
    */
   fanOut(eventId: string): void {
     this.fanOuts.push(eventId);
@@ -323,7 +397,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Writes the queued fan-outs until none is left. It forgets itself in the same step as it
+   * Reads the queued events' webhooks until none is left. It forgets itself in the same step as it
    * finds the queue empty, so an event queued a moment later starts the next writer.
    */
   private async writeFanOuts(): Promise<void> {
@@ -333,13 +407,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           await new Promise((resolve) => setTimeout(resolve, FAN_OUT_SPACING_MS));
         }
         const batch = this.fanOuts.splice(0, FAN_OUTS_PER_WRITE);
-        const leaseEnd = new Date(this.clock.now().getTime() + this.leaseMs);
         try {
-          const events = await FAN_OUT.run(this.dataSource, [batch, leaseEnd]);
+          const events = await LOAD_FIRST_ATTEMPTS.run(this.dataSource, [batch]);
+          for (const event of events) {
+            if (event.webhook_ids.length === 0) {
+              // Its webhooks are all gone: nothing to send, the event is done with.
+              void this.queueWrite({ close: event.id }).catch(() => undefined);
+            } else {
+              this.unwritten.set(event.id, event.webhook_ids.length);
+            }
+          }
           this.adopt(events.flatMap(firstAttempts));
         } catch (error) {
           // The events keep their deadline: once it passed, the poll writes their deliveries.
-          this.logger.error(`Cannot write webhook deliveries: ${String(error)}`);
+          this.logger.error(`Cannot read the webhooks of committed events: ${String(error)}`);
         }
       }
     } finally {
@@ -348,8 +429,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Takes over deliveries written already leased to this instance, for changes that have just
-   * committed; they are sent as slots free up.
+   * Takes over the first attempts of changes that have just committed (the events' deadlines are
+   * their lease); they are sent as slots free up.
    */
   private adopt(deliveries: ClaimedDelivery[]): void {
     if (deliveries.length === 0) {
@@ -431,7 +512,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.pumping ||
       this.paced ||
       this.waitingCount > 0 ||
-      this.fanningOut
+      this.fanningOut ||
+      this.writing
     ) {
       await this.fanningOut;
       await Promise.allSettled([...this.attempts]);
@@ -579,6 +661,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       } else {
         this.inFlight.delete(delivery.webhook_id);
       }
+      if (this.handedBackFor.delete(delivery.webhook_id)) {
+        this.hintDue();
+      }
       this.wake();
     };
     const attempt = this.attempt(delivery, release)
@@ -605,7 +690,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const next = succeeded
       ? null
       : nextAttemptAfterFailure(delivery.attempts - delivery.schedule_start, now);
-    await this.recordOutcome({
+    await this.queueOutcome(delivery, {
       id: delivery.id,
       attempts: delivery.attempts,
       status: succeeded ? 'SUCCEEDED' : next ? 'PENDING' : 'FAILED',
@@ -617,56 +702,134 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Outcomes are written together: those of the next OUTCOME_SPACING_MS, and those that arrive
-   * while a write is on its way, go in one statement.
+   * Queues `outcome` for the next write: an UPDATE of the delivery's row, or, for a first attempt
+   * without one, its INSERT; the event's first attempts are closed with the last of them.
    */
-  private recordOutcome(outcome: Outcome): Promise<void> {
+  private queueOutcome(delivery: ClaimedDelivery, outcome: Outcome): Promise<void> {
+    if (delivery.recorded) {
+      return this.queueWrite({ outcome });
+    }
+    const left = (this.unwritten.get(delivery.event_id) ?? 1) - 1;
+    if (left > 0) {
+      this.unwritten.set(delivery.event_id, left);
+    } else {
+      this.unwritten.delete(delivery.event_id);
+    }
+    return this.queueWrite({
+      outcome: {
+        ...outcome,
+        first: {
+          webhookId: delivery.webhook_id,
+          eventId: delivery.event_id,
+          eventType: delivery.event_type,
+          createdAt: delivery.occurred_at,
+        },
+      },
+      close: left > 0 ? undefined : delivery.event_id,
+    });
+  }
+
+  /**
+   * Writes are batched: those of the next OUTCOME_SPACING_MS, and those that arrive while a
+   * write is on its way, go together (at most two statements: the rows updated and the rows
+   * written).
+   */
+  private queueWrite(write: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.outcomes.push({ outcome, resolve, reject });
-      if (!this.writingOutcomes) {
+      this.writes.push({ ...write, resolve, reject });
+      if (!this.writing) {
         void this.writeOutcomes();
       }
     });
   }
 
-  private readonly outcomes: {
-    outcome: Outcome;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-  }[] = [];
-  private writingOutcomes = false;
+  private readonly writes: PendingWrite[] = [];
+  private writing = false;
+  /** Events this instance sends the first attempts of: how many of them are not queued yet. */
+  private readonly unwritten = new Map<string, number>();
 
   private async writeOutcomes(): Promise<void> {
-    this.writingOutcomes = true;
+    this.writing = true;
     try {
-      while (this.outcomes.length > 0) {
+      while (this.writes.length > 0) {
         // Let the outcomes of the next few milliseconds join the write.
-        await new Promise((resolve) => setTimeout(resolve, OUTCOME_SPACING_MS));
-        const batch = this.outcomes.splice(0, OUTCOMES_PER_WRITE);
-        const column = <K extends keyof Outcome>(key: K) =>
-          batch.map(({ outcome }) => outcome[key]);
+        if (!this.stopping.signal.aborted) {
+          await new Promise((resolve) => setTimeout(resolve, OUTCOME_SPACING_MS));
+        }
+        const batch = this.writes.splice(0, OUTCOMES_PER_WRITE);
         try {
-          // The conditions make a write lose to a newer claim (redelivery) of the same row.
-          await WRITE_OUTCOMES.run(this.dataSource, [
-            column('id'),
-            column('attempts'),
-            column('status'),
-            column('statusCode'),
-            column('error'),
-            column('nextAttemptAt'),
-            column('deliveredAt'),
-          ]);
+          await this.write(batch);
           batch.forEach(({ resolve }) => resolve());
         } catch (error) {
           batch.forEach(({ reject }) => reject(error));
         }
       }
     } finally {
-      this.writingOutcomes = false;
+      this.writing = false;
     }
   }
 
-  /** One POST, signed now; never throws: the outcome is the status code or the error. */
+  private async write(batch: PendingWrite[]): Promise<void> {
+    const updated = batch.flatMap(({ outcome }) => (outcome && !outcome.first ? [outcome] : []));
+    const first = batch.flatMap(({ outcome }) => (outcome?.first ? [outcome] : []));
+    const closed = batch.flatMap(({ close }) => (close ? [close] : []));
+    const column = <K extends keyof Outcome>(outcomes: Outcome[], key: K) =>
+      outcomes.map((outcome) => outcome[key]);
+    if (updated.length > 0) {
+      // The conditions make a write lose to a newer claim (redelivery) of the same row.
+      await WRITE_OUTCOMES.run(this.dataSource, [
+        column(updated, 'id'),
+        column(updated, 'attempts'),
+        column(updated, 'status'),
+        column(updated, 'statusCode'),
+        column(updated, 'error'),
+        column(updated, 'nextAttemptAt'),
+        column(updated, 'deliveredAt'),
+      ]);
+    }
+    if (first.length > 0 || closed.length > 0) {
+      const of = <K extends keyof NonNullable<Outcome['first']>>(key: K) =>
+        first.map((outcome) => outcome.first![key]);
+      await RECORD_FIRST_ATTEMPTS.run(this.dataSource, [
+        column(first, 'id'),
+        of('webhookId'),
+        of('eventId'),
+        of('eventType'),
+        column(first, 'status'),
+        column(first, 'attempts'),
+        column(first, 'statusCode'),
+        column(first, 'error'),
+        column(first, 'nextAttemptAt'),
+        column(first, 'deliveredAt'),
+        of('createdAt'),
+        closed,
+      ]);
+      // Handed back, due now: a claim takes them, at once for a webhook with a free slot here.
+      // Those of a webhook whose slots are all taken (a receiver that does not answer) are
+      // claimed once one of its attempts ends, or by the poll.
+      const { concurrencyPerWebhook } = this.config.webhooks;
+      let claimable = false;
+      for (const outcome of first) {
+        if (outcome.attempts === 0) {
+          const webhook = outcome.first!.webhookId;
+          if ((this.inFlight.get(webhook) ?? 0) < concurrencyPerWebhook) {
+            claimable = true;
+          } else {
+            this.handedBackFor.add(webhook);
+          }
+        }
+      }
+      if (claimable) {
+        this.hintDue();
+        this.wake();
+      }
+    }
+  }
+
+  /**
+   * One POST, signed now (by the sending thread); never throws: the outcome is the status code
+   * or the error.
+   */
   private async send(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const { webhooks } = this.config;
     if (this.config.isProduction && !webhooks.allowPrivateNetworks) {
@@ -686,15 +849,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       });
     const result = await this.sender.send({
       url: delivery.url,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Switchboard-Webhooks/1',
-        'switchboard-event-id': delivery.event_id,
-        'switchboard-event-type': delivery.event_type,
-        'switchboard-delivery-attempt': String(delivery.attempts),
-        'switchboard-signature': signatureHeader(delivery.secret, this.clock.now(), body),
-      },
       body,
+      secret: delivery.secret,
+      signedAt: Math.floor(this.clock.now().getTime() / 1000),
+      eventId: delivery.event_id,
+      eventType: delivery.event_type,
+      attempt: delivery.attempts,
     });
     if (result.statusCode === null) {
       return { statusCode: null, error: describeFailure(result, webhooks.timeoutMs) };
@@ -711,10 +871,31 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (deliveries.length === 0) {
       return;
     }
-    await HAND_BACK.run(this.dataSource, [
-      deliveries.map((delivery) => delivery.id),
-      deliveries.map((delivery) => delivery.attempts),
-      this.clock.now(),
+    const now = this.clock.now();
+    const claimed = deliveries.filter((delivery) => delivery.recorded);
+    // A first attempt without a row gets one, due now, with no attempt counted.
+    const unwritten = deliveries
+      .filter((delivery) => !delivery.recorded)
+      .map((delivery) =>
+        this.queueOutcome(delivery, {
+          id: delivery.id,
+          attempts: 0,
+          status: 'PENDING',
+          statusCode: null,
+          error: null,
+          nextAttemptAt: now,
+          deliveredAt: null,
+        }),
+      );
+    await Promise.all([
+      claimed.length === 0
+        ? undefined
+        : HAND_BACK.run(this.dataSource, [
+            claimed.map((delivery) => delivery.id),
+            claimed.map((delivery) => delivery.attempts),
+            now,
+          ]),
+      ...unwritten,
     ]).catch((error: unknown) =>
       this.logger.warn(`Cannot hand webhook deliveries back: ${String(error)}`),
     );
@@ -763,7 +944,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 }
 
 /** The deliveries of an event just fanned out, as this instance's claims of their first attempt. */
-function firstAttempts(event: FannedOutEvent): ClaimedDelivery[] {
+function firstAttempts(event: LoadedEvent): ClaimedDelivery[] {
   // One body for all of them, built once.
   const body = webhookBody({
     id: event.id,
@@ -772,9 +953,10 @@ function firstAttempts(event: FannedOutEvent): ClaimedDelivery[] {
     occurredAt: event.occurred_at,
     data: event.data,
   });
-  return event.delivery_ids.map((id, i) => ({
-    id,
-    webhook_id: event.webhook_ids[i],
+  return event.webhook_ids.map((webhookId, i) => ({
+    id: randomUUID(),
+    recorded: false,
+    webhook_id: webhookId,
     attempts: 1,
     schedule_start: 0,
     url: event.urls[i],

@@ -21,11 +21,10 @@ export interface OutboxSource {
  * without webhooks pays one indexed read and no write, and a bot with ten pays one row.
  *
  * The change's own statement writes nothing more, so that a send costs the same with one
- * webhook or ten. Its deliveries (one per webhook) are written once the change committed, by
- * this instance's dispatcher, together with those of the other changes of the same few
- * milliseconds, already claimed by it, and then sent. Until then the event carries a deadline
- * (`fan_out_until`, the dispatcher's lease): should the instance die first, any instance writes
- * them once it passed.
+ * webhook or ten. Once the change committed, this instance's dispatcher sends the first attempts
+ * (one per webhook) and writes each delivery with its outcome. Until the last is written the
+ * event carries a deadline (`fan_out_until`, the dispatcher's lease): should the instance die
+ * first, any instance writes the missing deliveries once it passed.
  *
  * Every change the webhooks report goes through here: `record` inside a `Transactions.run`, or
  * `statementCte` for a change made in one statement (a message send).

@@ -1,19 +1,30 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 
-/** One signed POST, ready to go: what the sending thread needs and nothing else. */
+/** One POST to make: the sending thread builds its headers and signs it. */
 export interface SendRequest {
   url: string;
-  headers: Record<string, string>;
+  /**
+   * The raw body. The deliveries of one event share the string: it crosses to the thread once
+   * per batch of jobs, not once per webhook.
+   */
   body: string;
+  secret: string;
+  /** When it is signed, in unix seconds (by the service clock). */
+  signedAt: number;
+  eventId: string;
+  eventType: string;
+  attempt: number;
 }
 
 /** How an attempt ended: the receiver's status, or why there was none. */
 export type SendResult =
   { statusCode: number } | { statusCode: null; name?: string; code?: string; message: string };
 
-interface Job extends SendRequest {
+/** A request as it crosses to the thread: its body is an index into the batch's bodies. */
+interface Job extends Omit<SendRequest, 'body'> {
   id: number;
+  body: number;
 }
 
 type Reply = SendResult & { id: number };
@@ -24,11 +35,13 @@ export const SENDER_NICENESS = 10;
 /**
  * The sending thread. Kept as source evaluated by the worker (rather than a module file) so it
  * runs the same from `dist/` and under Jest's TypeScript transform. It lowers its own CPU
- * priority (Linux schedules threads one by one: `/proc/thread-self` names this one), keeps
- * connections to the receivers alive, and answers each batch of jobs with batches of results.
+ * priority (Linux schedules threads one by one: `/proc/thread-self` names this one), signs each
+ * request (the header of `signature.ts`: HMAC-SHA256 over "<t>.<raw body>"), keeps connections
+ * to the receivers alive, and answers each batch of jobs with batches of results.
  */
 const SENDER_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createHmac } = require('node:crypto');
 const { readlinkSync } = require('node:fs');
 const { setPriority } = require('node:os');
 const { Agent, request } = require(workerData.undici);
@@ -71,15 +84,27 @@ parentPort.on('message', (message) => {
     sweep(true);
     return;
   }
-  for (const job of message) {
+  const { bodies, jobs } = message;
+  for (const job of jobs) {
+    const body = bodies[job.body];
+    const signature = createHmac('sha256', job.secret)
+      .update(job.signedAt + '.' + body)
+      .digest('hex');
     const deadline = { at: performance.now() + workerData.timeoutMs, controller: new AbortController(), done: stopped };
     if (stopped) deadline.controller.abort(new DOMException('the instance is stopping', 'AbortError'));
     else deadlines.push(deadline);
     request(job.url, {
       method: 'POST',
       dispatcher: agent,
-      headers: job.headers,
-      body: job.body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Switchboard-Webhooks/1',
+        'switchboard-event-id': job.eventId,
+        'switchboard-event-type': job.eventType,
+        'switchboard-delivery-attempt': String(job.attempt),
+        'switchboard-signature': 't=' + job.signedAt + ',v1=' + signature,
+      },
+      body,
       signal: deadline.controller.signal,
     }).then(
       async (response) => {
@@ -111,7 +136,7 @@ export class WebhookSender {
   private readonly logger = new Logger('Webhooks');
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, (result: SendResult) => void>();
-  private queued: Job[] = [];
+  private queued: (SendRequest & { id: number })[] = [];
   private nextId = 1;
   private closed = false;
 
@@ -158,17 +183,30 @@ export class WebhookSender {
     const id = this.nextId++;
     const result = new Promise<SendResult>((resolve) => this.waiting.set(id, resolve));
     if (this.queued.push({ id, ...request }) === 1) {
-      setImmediate(() => {
-        const jobs = this.queued;
-        this.queued = [];
-        if (this.worker) {
-          this.worker.postMessage(jobs);
-        } else {
-          this.abandon(jobs.map((job) => job.id));
-        }
-      });
+      setImmediate(() => this.flush());
     }
     return result;
+  }
+
+  /** Sends the jobs queued in this turn of the event loop, each distinct body once. */
+  private flush(): void {
+    const queued = this.queued;
+    this.queued = [];
+    if (!this.worker) {
+      this.abandon(queued.map((job) => job.id));
+      return;
+    }
+    const bodies: string[] = [];
+    const indexes = new Map<string, number>();
+    const jobs: Job[] = queued.map(({ body, ...job }) => {
+      let index = indexes.get(body);
+      if (index === undefined) {
+        index = bodies.push(body) - 1;
+        indexes.set(body, index);
+      }
+      return { ...job, body: index };
+    });
+    this.worker.postMessage({ bodies, jobs });
   }
 
   /** Aborts the attempts in flight: each answers at once, as interrupted (AbortError). */
