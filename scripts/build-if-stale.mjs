@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
 const SOURCES = [
@@ -38,10 +39,17 @@ function newest(path) {
   );
 }
 
-const built = OUTPUTS.map((output) => statSync(join(root, output), { throwIfNoEntry: false }));
-const changed = Math.max(...SOURCES.map((source) => newest(join(root, source))));
-if (built.every((stat) => stat && stat.mtimeMs >= changed)) {
-  process.exit(0);
+/** Builds when the build is not current; the build's exit status (0 when none was needed). */
+export function buildIfStale() {
+  const built = OUTPUTS.map((output) => statSync(join(root, output), { throwIfNoEntry: false }));
+  const changed = Math.max(...SOURCES.map((source) => newest(join(root, source))));
+  if (built.every((stat) => stat && stat.mtimeMs >= changed)) {
+    return 0;
+  }
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  return result.status ?? 1;
 }
-const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exit(buildIfStale());
+}
