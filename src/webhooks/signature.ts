@@ -8,7 +8,9 @@ export function newWebhookSecret(): string {
 /**
  * The `switchboard-signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret,
  * "<t>.<raw body>")>`. Signing the time with the body lets receivers refuse replays of old
- * deliveries.
+ * deliveries. The sending thread (`webhook-sender.ts`, evaluated source) builds the same header;
+ * this function states the format in code (its unit test checks it against `verifySignature`,
+ * which the end-to-end tests apply to every delivery).
  */
 export function signatureHeader(secret: string, at: Date, rawBody: string): string {
   const t = Math.floor(at.getTime() / 1000);

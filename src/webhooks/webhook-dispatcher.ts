@@ -87,8 +87,8 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
-/** Events whose webhooks one statement reads at most. */
-const FAN_OUTS_PER_WRITE = 200;
+/** Events one statement takes at most: reading their webhooks, or recovering them. */
+const FAN_OUTS_PER_STATEMENT = 200;
 /**
  * The webhooks of committed events are read together, at most this often: a busy instance reads
  * those of many changes in one statement, a few times a second rather than once per change (a
@@ -106,7 +106,8 @@ const OUTCOMES_PER_WRITE = 500;
 export const DISPATCH_SPACING_MS = 10;
 /**
  * Outcomes are written together, at most this often: they hold no slot (the delivery stays
- * leased until written), so waiting a little costs nothing but makes the statements fewer.
+ * leased, or its event open, until written), so waiting a little costs nothing but makes the
+ * statements fewer.
  */
 const OUTCOME_SPACING_MS = 100;
 /** Deliveries that may wait on this instance for a slot, per slot (of a webhook, in all). */
@@ -378,7 +379,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.poller);
     clearTimeout(this.paced);
     this.stopping.abort();
-    // The deliveries of what committed last are written first: stopping, they are handed back.
+    // The webhooks of what committed last are read first: stopping, those first attempts are
+    // handed back.
     await this.fanningOut;
     await this.handBack(this.takeAllWaiting());
     this.sender.interrupt();
@@ -393,20 +395,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    */
   fanOut(eventId: string): void {
     this.fanOuts.push(eventId);
-    this.fanningOut ??= this.writeFanOuts();
+    this.fanningOut ??= this.readFanOuts();
   }
 
   /**
    * Reads the queued events' webhooks until none is left. It forgets itself in the same step as it
-   * finds the queue empty, so an event queued a moment later starts the next writer.
+   * finds the queue empty, so an event queued a moment later starts the next reader.
    */
-  private async writeFanOuts(): Promise<void> {
+  private async readFanOuts(): Promise<void> {
     try {
       while (this.fanOuts.length > 0) {
         if (!this.stopping.signal.aborted) {
           await new Promise((resolve) => setTimeout(resolve, FAN_OUT_SPACING_MS));
         }
-        const batch = this.fanOuts.splice(0, FAN_OUTS_PER_WRITE);
+        const batch = this.fanOuts.splice(0, FAN_OUTS_PER_STATEMENT);
         try {
           const events = await LOAD_FIRST_ATTEMPTS.run(this.dataSource, [batch]);
           for (const event of events) {
@@ -914,9 +916,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     for (;;) {
       const [{ count }] = await RECOVER_FAN_OUTS.run(this.dataSource, [
         this.clock.now(),
-        FAN_OUTS_PER_WRITE,
+        FAN_OUTS_PER_STATEMENT,
       ]);
-      if (count < FAN_OUTS_PER_WRITE) {
+      if (count < FAN_OUTS_PER_STATEMENT) {
         return;
       }
     }
